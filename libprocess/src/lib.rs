@@ -1,7 +1,42 @@
-//! The port of Apache Mesos' libprocess: an actor runtime of processes
-//! addressed by `UPID`, with dispatch, futures, a controllable clock and a
-//! wire-compatible message transport.
+//! The port of Apache Mesos' libprocess: an actor runtime.
 //!
-//! The runtime arrives with the libprocess issues; this crate is the place
-//! it lands in the workspace's dependency order (`stout <- libprocess <-
-//! mesos`).
+//! Processes ([`Process`]) are values with `&mut self` handlers, addressed
+//! by [`UPID`] (`id@ip:port`). Each serves one event at a time, in FIFO
+//! order; many run in parallel on the runtime's worker threads. Code runs
+//! on a process through messages ([`send`]), [`dispatch`], [`defer`]red
+//! continuations of [`Future`]s and [`delay`]ed dispatches. All time goes
+//! through the [`Clock`], which tests pause and advance; [`Clock::settle`]
+//! waits until nothing is left to run, and [`testing`] has the filters and
+//! await helpers Mesos' tests are written with.
+
+mod cell;
+mod chain;
+mod clock;
+mod collect;
+mod dispatch;
+mod event;
+mod executor;
+pub mod filter;
+mod future;
+mod r#loop;
+mod pid;
+mod process;
+mod runtime;
+pub mod testing;
+mod time;
+
+pub use chain::undiscardable;
+pub use clock::{Clock, Timer};
+pub use collect::{await_all, await_one, collect, select};
+pub use dispatch::{defer, defer_here, delay, dispatch, dispatch_method, self_typed, Method};
+pub use event::{EventRef, Message};
+pub use executor::{async_, run, Executor};
+pub use future::{Future, FutureError, Outcome, Promise};
+pub use pid::{Address, PID, UPID};
+pub use process::{Handlers, Process};
+pub use r#loop::{loop_, loop_on, ControlFlow};
+pub use runtime::{
+    inject_exited, link, post, self_pid, send, spawn, spawn_unmanaged, spawn_with_id, terminate,
+    wait, Builder, EnterGuard, Runtime, Spawned,
+};
+pub use time::Time;

@@ -1,0 +1,230 @@
+//! A spawned process: its mailbox, its scheduling state and its clock.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+
+use parking_lot::{Condvar, Mutex};
+
+use crate::event::{Event, EventRef};
+use crate::process::AnyProcess;
+use crate::runtime::{Inner, CURRENT_PROCESS};
+use crate::{Time, UPID};
+
+/// How many events a worker serves from one process before giving other
+/// runnable processes a turn.
+const BATCH: usize = 256;
+
+struct Mailbox {
+    events: VecDeque<Event>,
+    /// In the run queue or being run: a new event needs no scheduling.
+    scheduled: bool,
+    terminated: bool,
+}
+
+struct Body {
+    process: Option<Box<dyn AnyProcess>>,
+    initialized: bool,
+}
+
+pub(crate) struct Cell {
+    /// Without a cached reference to this cell (that would be a cycle).
+    pub(crate) pid: UPID,
+    pub(crate) runtime: Weak<Inner>,
+    mailbox: Mutex<Mailbox>,
+    body: Mutex<Body>,
+    /// A terminate was injected: drop every event ahead of it.
+    inject: AtomicBool,
+    /// The process' logical time while the clock is paused.
+    time: Mutex<Option<Time>>,
+    /// Whether the runtime drops the process once it terminates; else
+    /// `wait` hands it back.
+    managed: bool,
+    terminated: Mutex<bool>,
+    gate: Condvar,
+}
+
+impl Cell {
+    pub(crate) fn new(
+        pid: UPID,
+        runtime: Weak<Inner>,
+        process: Box<dyn AnyProcess>,
+        managed: bool,
+        time: Option<Time>,
+    ) -> Cell {
+        Cell {
+            pid,
+            runtime,
+            mailbox: Mutex::new(Mailbox {
+                events: VecDeque::new(),
+                // Spawning schedules the cell to run `initialize`.
+                scheduled: true,
+                terminated: false,
+            }),
+            body: Mutex::new(Body {
+                process: Some(process),
+                initialized: false,
+            }),
+            inject: AtomicBool::new(false),
+            time: Mutex::new(time),
+            managed,
+            terminated: Mutex::new(false),
+            gate: Condvar::new(),
+        }
+    }
+
+    /// The pid with a cached reference to this cell.
+    pub(crate) fn self_pid(self: &Arc<Cell>) -> UPID {
+        let mut pid = self.pid.clone();
+        pid.reference = Some(Arc::downgrade(self));
+        pid
+    }
+
+    /// Queues `event`; hands it back when the process has terminated.
+    /// Returns whether the cell must be put on the run queue.
+    pub(crate) fn enqueue(&self, event: Event) -> Result<bool, Event> {
+        let mut mailbox = self.mailbox.lock();
+        if mailbox.terminated {
+            return Err(event);
+        }
+        if let Event::Terminate { inject: true } = event {
+            self.inject.store(true, Ordering::Release);
+        }
+        mailbox.events.push_back(event);
+        let schedule = !mailbox.scheduled;
+        mailbox.scheduled = true;
+        Ok(schedule)
+    }
+
+    pub(crate) fn is_terminated(&self) -> bool {
+        self.mailbox.lock().terminated
+    }
+
+    /// The logical time while paused: the cell's own, or `initial`.
+    pub(crate) fn time(&self, initial: Time) -> Time {
+        *self.time.lock().get_or_insert(initial)
+    }
+
+    /// Moves the logical time forward to `time` (never backwards).
+    pub(crate) fn advance_time(&self, time: Time, initial: Time) {
+        let mut current = self.time.lock();
+        let now = current.get_or_insert(initial);
+        if time > *now {
+            *now = time;
+        }
+    }
+
+    pub(crate) fn set_time(&self, time: Option<Time>) {
+        *self.time.lock() = time;
+    }
+
+    /// Serves up to [`BATCH`] events. Returns whether the cell is still
+    /// scheduled (more events wait) and must go back on the run queue.
+    pub(crate) fn run(self: &Arc<Cell>, runtime: &Arc<Inner>) -> bool {
+        let previous = CURRENT_PROCESS.with(|c| c.replace(Some(self.clone())));
+        let more = self.serve_batch(runtime);
+        CURRENT_PROCESS.with(|c| c.replace(previous));
+        more
+    }
+
+    fn serve_batch(self: &Arc<Cell>, runtime: &Arc<Inner>) -> bool {
+        let mut body = self.body.lock();
+        let Body {
+            process,
+            initialized,
+        } = &mut *body;
+        let Some(process) = process.as_mut() else {
+            return false;
+        };
+        if !*initialized {
+            *initialized = true;
+            process.initialize();
+        }
+        for _ in 0..BATCH {
+            let event = {
+                let mut mailbox = self.mailbox.lock();
+                match mailbox.events.pop_front() {
+                    Some(event) => event,
+                    None => {
+                        mailbox.scheduled = false;
+                        return false;
+                    }
+                }
+            };
+            let terminate = matches!(event, Event::Terminate { .. });
+            if !terminate
+                && (self.inject.load(Ordering::Acquire) || runtime.filtered(&self.pid, &event))
+            {
+                continue;
+            }
+            process.serve(event);
+            if terminate {
+                drop(body);
+                runtime.cleanup(self);
+                return false;
+            }
+        }
+        true
+    }
+
+    /// After the terminate event: refuse further events and drop the
+    /// queued ones (abandoning their futures), release the process and
+    /// open the gate for `wait`.
+    pub(crate) fn close(&self) {
+        let leftovers = {
+            let mut mailbox = self.mailbox.lock();
+            mailbox.terminated = true;
+            std::mem::take(&mut mailbox.events)
+        };
+        drop(leftovers);
+        if self.managed {
+            let process = self.body.lock().process.take();
+            drop(process);
+        }
+        *self.terminated.lock() = true;
+        self.gate.notify_all();
+    }
+
+    /// Blocks until the process is cleaned up, or `timeout` passes.
+    pub(crate) fn wait(&self, timeout: Option<std::time::Duration>) -> bool {
+        let mut terminated = self.terminated.lock();
+        match timeout {
+            None => {
+                while !*terminated {
+                    self.gate.wait(&mut terminated);
+                }
+                true
+            }
+            Some(timeout) => {
+                let deadline = std::time::Instant::now() + timeout;
+                while !*terminated {
+                    if self.gate.wait_until(&mut terminated, deadline).timed_out() {
+                        return *terminated;
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    /// The terminated, unmanaged process, once.
+    pub(crate) fn take(&self) -> Option<Box<dyn AnyProcess>> {
+        if !*self.terminated.lock() {
+            return None;
+        }
+        self.body.lock().process.take()
+    }
+}
+
+/// A view of an event for filters.
+pub(crate) fn event_ref<'a>(to: &'a UPID, event: &'a Event) -> Option<EventRef<'a>> {
+    match event {
+        Event::Message(message) => Some(EventRef::Message(message)),
+        Event::Dispatch(dispatch) => Some(EventRef::Dispatch {
+            to,
+            method: dispatch.method,
+        }),
+        Event::Exited(from) => Some(EventRef::Exited { from, to }),
+        Event::Terminate { .. } => None,
+    }
+}

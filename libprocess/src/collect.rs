@@ -1,0 +1,190 @@
+//! Combining futures: `collect` (all values), `await_all` (all outcomes),
+//! `await_one` and `select` (the first value).
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::future::{Future, Outcome, Promise};
+
+/// Discarding `result` discards every input first, then the result itself.
+fn discard_inputs_then<T, R>(
+    result: &Future<R>,
+    inputs: &[Future<T>],
+    promise: Arc<Mutex<Option<Promise<R>>>>,
+) where
+    T: Send + Sync + 'static,
+    R: Send + Sync + 'static,
+{
+    let inputs: Vec<_> = inputs.iter().map(Future::downgrade).collect();
+    result.on_discard(move || {
+        for input in inputs.iter().filter_map(|f| f.upgrade()) {
+            input.discard();
+        }
+        if let Some(promise) = promise.lock().take() {
+            promise.discard();
+        }
+    });
+}
+
+/// Abandons the result (by dropping its promise) when an input is
+/// abandoned.
+fn abandon_with_inputs<T, R>(inputs: &[Future<T>], promise: &Arc<Mutex<Option<Promise<R>>>>)
+where
+    T: Send + Sync + 'static,
+    R: Send + Sync + 'static,
+{
+    for input in inputs {
+        let promise = promise.clone();
+        input.on_abandoned(move || {
+            let promise = promise.lock().take();
+            drop(promise);
+        });
+    }
+}
+
+/// The values of all `futures`, in order, once all are ready. Fails as soon
+/// as one fails (`Collect failed: <message>`) or is discarded (`Collect
+/// failed: future discarded`); abandoned if one is abandoned. Discarding
+/// the result discards every input.
+pub fn collect<T: Clone + Send + Sync + 'static>(futures: Vec<Future<T>>) -> Future<Vec<T>> {
+    if futures.is_empty() {
+        return Future::ready(Vec::new());
+    }
+    let promise = Promise::new();
+    let result = promise.future();
+    let promise = Arc::new(Mutex::new(Some(promise)));
+    discard_inputs_then(&result, &futures, promise.clone());
+    abandon_with_inputs(&futures, &promise);
+    let values = Arc::new(Mutex::new((vec![None; futures.len()], futures.len())));
+    for (i, future) in futures.iter().enumerate() {
+        let promise = promise.clone();
+        let values = values.clone();
+        future.on_any(move |future| {
+            let outcome = match future.outcome() {
+                Some(Outcome::Ready(value)) => {
+                    let mut values = values.lock();
+                    values.0[i] = Some(value.clone());
+                    values.1 -= 1;
+                    if values.1 > 0 {
+                        return;
+                    }
+                    Outcome::Ready(values.0.iter_mut().filter_map(Option::take).collect())
+                }
+                Some(Outcome::Failed(message)) => {
+                    Outcome::Failed(format!("Collect failed: {}", message))
+                }
+                _ => Outcome::Failed("Collect failed: future discarded".to_string()),
+            };
+            let Some(promise) = promise.lock().take() else {
+                return;
+            };
+            match outcome {
+                Outcome::Ready(values) => promise.set(values),
+                Outcome::Failed(message) => promise.fail(message),
+                Outcome::Discarded => promise.discard(),
+            };
+        });
+    }
+    result
+}
+
+/// The futures themselves, once none is pending, whatever their outcome
+/// (libprocess' `await`). Never fails; abandoned if an input is abandoned;
+/// discarding it discards every input.
+pub fn await_all<T: Send + Sync + 'static>(futures: Vec<Future<T>>) -> Future<Vec<Future<T>>> {
+    if futures.is_empty() {
+        return Future::ready(Vec::new());
+    }
+    let promise = Promise::new();
+    let result = promise.future();
+    let promise = Arc::new(Mutex::new(Some(promise)));
+    discard_inputs_then(&result, &futures, promise.clone());
+    abandon_with_inputs(&futures, &promise);
+    let remaining = Arc::new(Mutex::new(futures.len()));
+    let all = Arc::new(futures);
+    for future in all.iter() {
+        let promise = promise.clone();
+        let remaining = remaining.clone();
+        let all = Arc::downgrade(&all);
+        future.on_any(move |_| {
+            {
+                let mut remaining = remaining.lock();
+                *remaining -= 1;
+                if *remaining > 0 {
+                    return;
+                }
+            }
+            let Some(promise) = promise.lock().take() else {
+                return;
+            };
+            if let Some(all) = all.upgrade() {
+                promise.set(all.as_ref().clone());
+            }
+        });
+    }
+    // Keep the inputs alive until the last completes.
+    let keep = all.clone();
+    result.on_any(move |_| drop(keep));
+    result
+}
+
+/// The future itself once it is no longer pending, so a chain can go on
+/// even if the future ignores a discard: discarding the result discards
+/// the input and the result at once.
+pub fn await_one<T: Send + Sync + 'static>(future: Future<T>) -> Future<Future<T>> {
+    await_all(vec![future]).map_first()
+}
+
+impl<T: Send + Sync + 'static> Future<Vec<Future<T>>> {
+    fn map_first(&self) -> Future<Future<T>> {
+        let promise = Promise::new();
+        let result = promise.future();
+        let source = self.downgrade();
+        result.on_discard(move || {
+            if let Some(source) = source.upgrade() {
+                source.discard();
+            }
+        });
+        let promise = Arc::new(Mutex::new(Some(promise)));
+        let on_abandoned = promise.clone();
+        self.on_any(move |all| {
+            let Some(promise) = promise.lock().take() else {
+                return;
+            };
+            match all.outcome() {
+                Some(Outcome::Ready(futures)) => promise.set(futures[0].clone()),
+                Some(Outcome::Failed(message)) => promise.fail(message.clone()),
+                _ => promise.discard(),
+            };
+        });
+        self.on_abandoned(move || drop(on_abandoned.lock().take()));
+        result
+    }
+}
+
+/// The first of `futures` to become ready. Failed and discarded inputs are
+/// ignored; if none becomes ready, the result stays pending. Discarding
+/// the result discards only the result.
+pub fn select<T: Send + Sync + 'static>(futures: Vec<Future<T>>) -> Future<Future<T>> {
+    let promise = Arc::new(Mutex::new(Some(Promise::new())));
+    let result = promise.lock().as_ref().expect("just made").future();
+    let on_discard = promise.clone();
+    result.on_discard(move || {
+        if let Some(promise) = on_discard.lock().take() {
+            promise.discard();
+        }
+    });
+    for future in futures {
+        let promise = promise.clone();
+        let handle = future.clone();
+        future.on_any(move |f| {
+            if f.is_ready() {
+                if let Some(promise) = promise.lock().take() {
+                    promise.set(handle);
+                }
+            }
+        });
+    }
+    result
+}

@@ -1,0 +1,625 @@
+//! The runtime: the process table, the worker threads that run processes,
+//! the clock's timers, links and message routing (libprocess'
+//! `ProcessManager`).
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
+use std::thread::JoinHandle;
+
+use dashmap::DashMap;
+use parking_lot::{Condvar, Mutex, RwLock};
+
+use crate::cell::event_ref;
+pub(crate) use crate::cell::Cell;
+use crate::clock::{self, ClockState};
+use crate::event::{Event, Message};
+use crate::filter::Filter;
+use crate::process::{Process, Slot};
+use crate::{Address, PID, UPID};
+
+thread_local! {
+    /// The runtime of this thread: a worker's own, or the one entered.
+    static CURRENT_RUNTIME: RefCell<Option<Arc<Inner>>> = const { RefCell::new(None) };
+    /// The process a worker is running (libprocess' `__process__`).
+    pub(crate) static CURRENT_PROCESS: RefCell<Option<Arc<Cell>>> = const { RefCell::new(None) };
+}
+
+/// An instance of libprocess: processes, worker threads, a clock and (with
+/// the transport) one address. Most code uses the runtime of the current
+/// thread through free functions ([`spawn`], [`dispatch`](crate::dispatch),
+/// [`Clock`](crate::Clock)); threads outside any runtime use a process-wide
+/// default one, as a libprocess binary does.
+///
+/// Dropping a `Runtime` stops its threads and drops its processes.
+#[derive(Debug)]
+pub struct Runtime {
+    inner: Arc<Inner>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+/// Settings for a [`Runtime`].
+#[derive(Debug, Clone)]
+pub struct Builder {
+    workers: usize,
+    address: Address,
+}
+
+impl Builder {
+    /// The number of worker threads (default: `LIBPROCESS_NUM_WORKER_THREADS`
+    /// when valid, else `max(8, cores)`, as libprocess).
+    pub fn workers(mut self, workers: usize) -> Builder {
+        self.workers = workers.max(1);
+        self
+    }
+
+    /// The address in this runtime's UPIDs (default `127.0.0.1:0` until
+    /// the transport binds a socket).
+    pub fn address(mut self, address: Address) -> Builder {
+        self.address = address;
+        self
+    }
+
+    /// Starts the runtime's threads.
+    pub fn build(self) -> Runtime {
+        let inner = Arc::new(Inner {
+            address: self.address,
+            processes: DashMap::new(),
+            scheduler: Mutex::new(Scheduler::default()),
+            work: Condvar::new(),
+            idle: Condvar::new(),
+            clock: Mutex::new(ClockState::new()),
+            paused: AtomicBool::new(false),
+            timers: Condvar::new(),
+            ids: Mutex::new(HashMap::new()),
+            links: Mutex::new(HashMap::new()),
+            filter: RwLock::new(None),
+            filtering: AtomicBool::new(false),
+            tests_filter: OnceLock::new(),
+            default_executor: OnceLock::new(),
+            shutdown: AtomicBool::new(false),
+        });
+        let mut threads = Vec::with_capacity(self.workers + 1);
+        for n in 0..self.workers {
+            let inner = inner.clone();
+            threads.push(
+                std::thread::Builder::new()
+                    .name(format!("libprocess-worker-{}", n))
+                    .spawn(move || worker(inner))
+                    .expect("spawning a worker thread"),
+            );
+        }
+        let timers = inner.clone();
+        threads.push(
+            std::thread::Builder::new()
+                .name("libprocess-clock".to_string())
+                .spawn(move || clock::timer_loop(timers))
+                .expect("spawning the clock thread"),
+        );
+        Runtime { inner, threads }
+    }
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = std::env::var("LIBPROCESS_NUM_WORKER_THREADS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|n| (1..=1024).contains(n))
+            .unwrap_or_else(|| cores.max(8));
+        Builder {
+            workers,
+            address: SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0),
+        }
+    }
+}
+
+impl Runtime {
+    /// A runtime with the default settings.
+    pub fn new() -> Runtime {
+        Builder::default().build()
+    }
+
+    /// Settings for a new runtime.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// Makes this the current thread's runtime until the guard drops.
+    pub fn enter(&self) -> EnterGuard {
+        let previous = CURRENT_RUNTIME.with(|c| c.replace(Some(self.inner.clone())));
+        EnterGuard { previous }
+    }
+
+    /// The address in this runtime's UPIDs.
+    pub fn address(&self) -> Address {
+        self.inner.address
+    }
+}
+
+impl Default for Runtime {
+    fn default() -> Runtime {
+        Runtime::new()
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.inner.shutdown.store(true, Ordering::SeqCst);
+        {
+            let _scheduler = self.inner.scheduler.lock();
+            self.inner.work.notify_all();
+        }
+        {
+            let _clock = self.inner.clock.lock();
+            self.inner.timers.notify_all();
+        }
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+        // Processes may hold PIDs of each other; clearing the table here
+        // releases them even if a cycle of Arcs would otherwise remain.
+        let cells: Vec<Arc<Cell>> = self
+            .inner
+            .processes
+            .iter()
+            .map(|e| e.value().clone())
+            .collect();
+        self.inner.processes.clear();
+        for cell in cells {
+            cell.close();
+        }
+        self.inner.links.lock().clear();
+    }
+}
+
+/// Restores the previous runtime of the thread when dropped.
+#[derive(Debug)]
+pub struct EnterGuard {
+    previous: Option<Arc<Inner>>,
+}
+
+impl Drop for EnterGuard {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        CURRENT_RUNTIME.with(|c| c.replace(previous));
+    }
+}
+
+#[derive(Default)]
+struct Scheduler {
+    runnable: VecDeque<Arc<Cell>>,
+    /// Workers running a process right now.
+    running: usize,
+    /// Workers waiting for work.
+    idle: usize,
+}
+
+pub(crate) struct Inner {
+    address: Address,
+    processes: DashMap<Arc<str>, Arc<Cell>>,
+    scheduler: Mutex<Scheduler>,
+    work: Condvar,
+    /// Signalled when the last running worker goes idle (for `settle`).
+    idle: Condvar,
+    pub(crate) clock: Mutex<ClockState>,
+    /// Mirrors `clock.paused` for the send path.
+    pub(crate) paused: AtomicBool,
+    /// Wakes the clock thread: a timer was added or the clock moved.
+    pub(crate) timers: Condvar,
+    ids: Mutex<HashMap<String, u64>>,
+    /// Linkee id to its linkers.
+    links: Mutex<HashMap<Arc<str>, Vec<Weak<Cell>>>>,
+    filter: RwLock<Option<Arc<dyn Filter>>>,
+    filtering: AtomicBool,
+    /// The process `defer_here` uses outside any process.
+    default_executor: OnceLock<UPID>,
+    /// The expectations of `testing`, installed as the filter on first use.
+    pub(crate) tests_filter: OnceLock<Arc<crate::testing::TestsFilter>>,
+    pub(crate) shutdown: AtomicBool,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("address", &self.address)
+            .field("processes", &self.processes.len())
+            .finish()
+    }
+}
+
+fn global() -> &'static Runtime {
+    static GLOBAL: OnceLock<Runtime> = OnceLock::new();
+    GLOBAL.get_or_init(Runtime::new)
+}
+
+impl Inner {
+    /// The current thread's runtime, or the process-wide default one.
+    pub(crate) fn current() -> Arc<Inner> {
+        CURRENT_RUNTIME
+            .with(|c| c.borrow().clone())
+            .unwrap_or_else(|| global().inner.clone())
+    }
+
+    /// Runs `f` with the current runtime without cloning its handle.
+    pub(crate) fn with<R>(f: impl FnOnce(&Arc<Inner>) -> R) -> R {
+        let current = CURRENT_RUNTIME.with(|c| c.borrow().clone());
+        match current {
+            Some(inner) => f(&inner),
+            None => f(&global().inner),
+        }
+    }
+
+    fn generate_id(&self, prefix: &str) -> String {
+        let mut ids = self.ids.lock();
+        let n = ids.entry(prefix.to_string()).or_insert(0);
+        *n += 1;
+        format!("{}({})", prefix, n)
+    }
+
+    fn spawn<P: Process>(
+        self: &Arc<Inner>,
+        process: P,
+        id: String,
+        managed: bool,
+    ) -> Option<PID<P>> {
+        let id: Arc<str> = id.into();
+        let pid = UPID::new(id.clone(), self.address);
+        // A new process starts at its creator's logical time.
+        let time = self
+            .paused
+            .load(Ordering::Acquire)
+            .then(|| clock::now_in(self));
+        let cell = Arc::new(Cell::new(
+            pid,
+            Arc::downgrade(self),
+            Box::new(Slot::new(process)),
+            managed,
+            time,
+        ));
+        match self.processes.entry(id) {
+            dashmap::mapref::entry::Entry::Occupied(_) => {
+                tracing::warn!(id = %cell.pid.id(), "Attempted to spawn a process with a duplicate id");
+                return None;
+            }
+            dashmap::mapref::entry::Entry::Vacant(slot) => {
+                slot.insert(cell.clone());
+            }
+        }
+        let pid = cell.self_pid();
+        self.schedule(cell);
+        Some(PID::from_upid(pid))
+    }
+
+    /// The local process `pid` names, through its cached reference or the
+    /// process table.
+    pub(crate) fn lookup(&self, pid: &UPID) -> Option<Arc<Cell>> {
+        if let Some(cell) = pid.reference.as_ref().and_then(Weak::upgrade) {
+            return Some(cell);
+        }
+        if pid.address() != self.address {
+            return None;
+        }
+        self.processes.get(pid.id()).map(|e| e.value().clone())
+    }
+
+    /// Queues `event` for `cell`, keeping the sender's logical time ahead
+    /// of the receiver's. Returns whether it was queued.
+    pub(crate) fn deliver(self: &Arc<Inner>, cell: &Arc<Cell>, event: Event) -> bool {
+        if self.paused.load(Ordering::Acquire) {
+            let (now, initial) = clock::now_and_initial(self);
+            cell.advance_time(now, initial);
+        }
+        match cell.enqueue(event) {
+            Ok(true) => {
+                self.schedule(cell.clone());
+                true
+            }
+            Ok(false) => true,
+            // Dropped outside the mailbox lock: dropping a dispatch may
+            // abandon a future whose callbacks send more events.
+            Err(event) => {
+                drop(event);
+                false
+            }
+        }
+    }
+
+    fn schedule(&self, cell: Arc<Cell>) {
+        let mut scheduler = self.scheduler.lock();
+        scheduler.runnable.push_back(cell);
+        if scheduler.idle > 0 {
+            self.work.notify_one();
+        }
+    }
+
+    pub(crate) fn filtered(&self, to: &UPID, event: &Event) -> bool {
+        if !self.filtering.load(Ordering::Acquire) {
+            return false;
+        }
+        let filter = self.filter.read().clone();
+        match (filter, event_ref(to, event)) {
+            (Some(filter), Some(event)) => filter.filter(&event),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn set_filter(&self, filter: Option<Arc<dyn Filter>>) {
+        let mut slot = self.filter.write();
+        self.filtering.store(filter.is_some(), Ordering::Release);
+        *slot = filter;
+    }
+
+    /// After a process served its terminate event.
+    pub(crate) fn cleanup(self: &Arc<Inner>, cell: &Arc<Cell>) {
+        self.processes
+            .remove_if(cell.pid.id(), |_, registered| Arc::ptr_eq(registered, cell));
+        cell.close();
+        let linkers = self.links.lock().remove(cell.pid.id()).unwrap_or_default();
+        for linker in linkers.iter().filter_map(Weak::upgrade) {
+            self.deliver(&linker, Event::Exited(cell.pid.clone()));
+        }
+    }
+
+    fn link(self: &Arc<Inner>, linker: &Arc<Cell>, to: &UPID) {
+        match self.lookup(to) {
+            Some(linkee) if !linkee.is_terminated() => {
+                let mut links = self.links.lock();
+                // Checked again under the links lock: cleanup removes the
+                // entry under it, so a link can't slip in after cleanup.
+                if !linkee.is_terminated() {
+                    links
+                        .entry(linkee.pid.id().into())
+                        .or_default()
+                        .push(Arc::downgrade(linker));
+                    return;
+                }
+            }
+            Some(_) => {}
+            None if to.address() != self.address => {
+                tracing::debug!(%to, "Remote links need the transport; reporting the link as broken");
+            }
+            None => {}
+        }
+        self.deliver(linker, Event::Exited(to.detached()));
+    }
+
+    /// The `__executor__` process for continuations deferred from outside
+    /// any process.
+    pub(crate) fn default_executor(self: &Arc<Inner>) -> UPID {
+        self.default_executor
+            .get_or_init(|| {
+                let id = self.generate_id("__executor__");
+                self.spawn(crate::executor::ExecutorProcess, id, true)
+                    .expect("generated ids are unique")
+                    .upid()
+                    .clone()
+            })
+            .clone()
+    }
+
+    /// Every local process' cell (for resetting clocks).
+    pub(crate) fn cells(&self) -> Vec<Arc<Cell>> {
+        self.processes.iter().map(|e| e.value().clone()).collect()
+    }
+
+    /// Whether nothing is running or runnable.
+    pub(crate) fn quiescent(&self) -> bool {
+        let scheduler = self.scheduler.lock();
+        scheduler.running == 0 && scheduler.runnable.is_empty()
+    }
+
+    /// Waits (briefly) for the workers to go idle.
+    pub(crate) fn wait_idle(&self, timeout: std::time::Duration) {
+        let mut scheduler = self.scheduler.lock();
+        if scheduler.running == 0 && scheduler.runnable.is_empty() {
+            return;
+        }
+        self.idle.wait_for(&mut scheduler, timeout);
+    }
+}
+
+fn worker(inner: Arc<Inner>) {
+    let _enter = enter_inner(inner.clone());
+    let mut scheduler = inner.scheduler.lock();
+    loop {
+        if inner.shutdown.load(Ordering::SeqCst) {
+            break;
+        }
+        let Some(cell) = scheduler.runnable.pop_front() else {
+            scheduler.idle += 1;
+            inner.work.wait(&mut scheduler);
+            scheduler.idle -= 1;
+            continue;
+        };
+        scheduler.running += 1;
+        drop(scheduler);
+        let more = cell.run(&inner);
+        scheduler = inner.scheduler.lock();
+        if more {
+            scheduler.runnable.push_back(cell);
+        }
+        scheduler.running -= 1;
+        if scheduler.running == 0 && scheduler.runnable.is_empty() {
+            inner.idle.notify_all();
+        }
+    }
+}
+
+/// Routes a message: to a local process directly, otherwise over the
+/// transport.
+pub(crate) fn transport(message: Message) {
+    Inner::with(|inner| {
+        if let Some(cell) = inner.lookup(&message.to) {
+            inner.deliver(&cell, Event::Message(message));
+        } else if message.to.address() != inner.address {
+            tracing::debug!(name = %message.name, to = %message.to, "No transport yet: dropping a remote message");
+        } else {
+            tracing::debug!(name = %message.name, to = %message.to, "Dropping message to an unknown process");
+        }
+    });
+}
+
+/// Makes `inner` the current runtime of this (runtime-owned) thread.
+pub(crate) fn enter_inner(inner: Arc<Inner>) -> EnterGuard {
+    let previous = CURRENT_RUNTIME.with(|c| c.replace(Some(inner)));
+    EnterGuard { previous }
+}
+
+/// The running process' cell, if the current thread is running one.
+pub(crate) fn current_cell() -> Option<Arc<Cell>> {
+    CURRENT_PROCESS.with(|c| c.borrow().clone())
+}
+
+/// Spawns `process` under a generated id (`<prefix>(N)`); the runtime owns
+/// it and drops it once it terminates.
+pub fn spawn<P: Process>(process: P) -> PID<P> {
+    let inner = Inner::current();
+    let id = inner.generate_id(&process.id_prefix());
+    inner
+        .spawn(process, id, true)
+        .expect("generated ids are unique")
+}
+
+/// Spawns `process` under the fixed `id` (`master`); `None` when a live
+/// process already has that id.
+pub fn spawn_with_id<P: Process>(process: P, id: impl Into<String>) -> Option<PID<P>> {
+    Inner::current().spawn(process, id.into(), true)
+}
+
+/// Spawns `process` and hands it back once it has terminated (libprocess'
+/// `spawn(process)` with the object owned by the caller, who inspects it
+/// after `terminate` and `wait`).
+pub fn spawn_unmanaged<P: Process>(process: P) -> Spawned<P> {
+    let inner = Inner::current();
+    let id = inner.generate_id(&process.id_prefix());
+    let pid = inner
+        .spawn(process, id, false)
+        .expect("generated ids are unique");
+    let cell = inner.lookup(pid.upid()).expect("just spawned");
+    Spawned { pid, cell }
+}
+
+/// A process spawned with [`spawn_unmanaged`].
+pub struct Spawned<P> {
+    pid: PID<P>,
+    cell: Arc<Cell>,
+}
+
+impl<P: Process> Spawned<P> {
+    /// Its PID.
+    pub fn pid(&self) -> &PID<P> {
+        &self.pid
+    }
+
+    /// Waits until the process has terminated and returns it.
+    pub fn join(self) -> P {
+        self.cell.wait(None);
+        let process = self
+            .cell
+            .take()
+            .expect("an unmanaged process is kept until joined");
+        *process
+            .into_any()
+            .downcast::<P>()
+            .unwrap_or_else(|_| unreachable!("the cell holds a P"))
+    }
+}
+
+impl<P> std::fmt::Debug for Spawned<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Spawned({})", self.pid)
+    }
+}
+
+/// Asks the process to terminate. With `inject`, the terminate event goes
+/// ahead of every queued event, which are dropped; otherwise it is served
+/// after them. Terminating an unknown process does nothing.
+pub fn terminate(pid: impl AsRef<UPID>, inject: bool) {
+    Inner::with(|inner| {
+        if let Some(cell) = inner.lookup(pid.as_ref()) {
+            inner.deliver(&cell, Event::Terminate { inject });
+        }
+    });
+}
+
+/// Blocks until the process has terminated and been cleaned up, or
+/// `timeout` passes; false on timeout and for an unknown process.
+pub fn wait(pid: impl AsRef<UPID>, timeout: Option<stout::Duration>) -> bool {
+    let pid = pid.as_ref();
+    let Some(cell) = Inner::with(|inner| inner.lookup(pid)) else {
+        return false;
+    };
+    if current_cell().is_some_and(|current| Arc::ptr_eq(&current, &cell)) {
+        tracing::error!(%pid, "DEADLOCK DETECTED: a process is waiting for itself");
+        return false;
+    }
+    cell.wait(timeout.and_then(|t| t.to_std()))
+}
+
+/// The current process' pid; the empty UPID outside any process.
+pub fn self_pid() -> UPID {
+    current_cell().map_or_else(UPID::empty, |cell| cell.self_pid())
+}
+
+/// Sends a message from the current process (from the empty UPID outside
+/// any process).
+pub fn send(
+    to: &UPID,
+    name: impl Into<std::borrow::Cow<'static, str>>,
+    body: impl Into<bytes::Bytes>,
+) {
+    if to.is_empty() {
+        return;
+    }
+    transport(Message {
+        name: name.into(),
+        from: self_pid().detached(),
+        to: to.clone(),
+        body: body.into(),
+    });
+}
+
+/// Sends a message with an explicit sender (libprocess' `post(from, ...)`).
+pub fn post(
+    from: &UPID,
+    to: &UPID,
+    name: impl Into<std::borrow::Cow<'static, str>>,
+    body: impl Into<bytes::Bytes>,
+) {
+    if to.is_empty() {
+        return;
+    }
+    transport(Message {
+        name: name.into(),
+        from: from.detached(),
+        to: to.clone(),
+        body: body.into(),
+    });
+}
+
+/// Links the current process to `to`: when `to` terminates (or, remotely,
+/// the connection to it breaks), the current process' `exited` runs. A
+/// process that does not exist is reported as exited right away.
+pub fn link(to: &UPID) -> UPID {
+    if to.is_empty() {
+        return to.clone();
+    }
+    match current_cell() {
+        Some(linker) => Inner::with(|inner| inner.link(&linker, to)),
+        None => tracing::warn!(%to, "link() called outside a process"),
+    }
+    to.clone()
+}
+
+/// Test support: delivers an exited event about `from` to `to`, as if a
+/// link broke (libprocess' `inject::exited`).
+pub fn inject_exited(from: &UPID, to: &UPID) -> bool {
+    Inner::with(|inner| match inner.lookup(to) {
+        Some(cell) => inner.deliver(&cell, Event::Exited(from.detached())),
+        None => false,
+    })
+}

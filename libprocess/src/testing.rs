@@ -1,0 +1,527 @@
+//! What Mesos' tests are written with, for Rust: a runtime per test, event
+//! expectations that act when the receiving process dequeues an event
+//! (`FUTURE_MESSAGE`, `DROP_MESSAGE(S)`, `FUTURE_PROTOBUF`,
+//! `FUTURE_DISPATCH`, `FUTURE_EXITED`, ...), and await helpers
+//! (`AWAIT_READY`, `AWAIT_FAILED`, ...) whose failures name the future's
+//! state and the caller's line.
+//!
+//! Expectations behave like gmock's: the most recently declared matching
+//! one acts first; one-shot expectations retire once satisfied.
+
+use std::any::TypeId;
+use std::fmt;
+use std::panic::Location;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use stout::Duration;
+
+use crate::event::{EventRef, Message};
+use crate::filter::Filter;
+use crate::future::{Future, Promise};
+use crate::runtime::Inner;
+use crate::{Clock, Method, Process, Runtime, PID, UPID};
+
+/// How long the await helpers wait by default (libprocess'
+/// `TEST_AWAIT_TIMEOUT`).
+pub const AWAIT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A runtime for one test, entered on the test's thread. Dropping it (also
+/// when the test panics) resumes the clock, removes every expectation and
+/// shuts the runtime down; it also fails the test if an
+/// [`expect_no_future_messages`]-style expectation was violated.
+pub struct TestRuntime {
+    enter: Option<crate::EnterGuard>,
+    runtime: Option<Runtime>,
+}
+
+impl fmt::Debug for TestRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestRuntime").finish()
+    }
+}
+
+/// A fresh runtime for a test, with the default number of workers.
+pub fn runtime() -> TestRuntime {
+    runtime_with(Runtime::builder())
+}
+
+/// A fresh runtime for a test, built from `builder`.
+pub fn runtime_with(builder: crate::Builder) -> TestRuntime {
+    let runtime = builder.build();
+    let enter = runtime.enter();
+    TestRuntime {
+        enter: Some(enter),
+        runtime: Some(runtime),
+    }
+}
+
+impl TestRuntime {
+    /// The runtime.
+    pub fn runtime(&self) -> &Runtime {
+        self.runtime.as_ref().expect("alive until dropped")
+    }
+}
+
+impl Drop for TestRuntime {
+    fn drop(&mut self) {
+        Clock::resume();
+        let violations = Inner::with(|inner| {
+            crate::filter::install(None);
+            inner
+                .tests_filter
+                .get()
+                .map(|f| f.clear())
+                .unwrap_or_default()
+        });
+        self.enter.take();
+        self.runtime.take();
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!("Unexpected events:\n{}", violations.join("\n"));
+        }
+    }
+}
+
+/// Matches anything (gmock's `_`).
+#[derive(Debug, Clone, Copy)]
+pub struct Any;
+
+/// `ANY` matches every name or pid.
+pub const ANY: Any = Any;
+
+/// A matcher: anything, or one value.
+#[derive(Debug, Clone)]
+pub enum Match<T> {
+    /// Matches anything.
+    Any,
+    /// Matches this value only.
+    Eq(T),
+}
+
+impl<T: PartialEq> Match<T> {
+    fn matches(&self, value: &T) -> bool {
+        match self {
+            Match::Any => true,
+            Match::Eq(expected) => expected == value,
+        }
+    }
+}
+
+impl<T> From<Any> for Match<T> {
+    fn from(_: Any) -> Match<T> {
+        Match::Any
+    }
+}
+
+impl From<&str> for Match<String> {
+    fn from(name: &str) -> Match<String> {
+        Match::Eq(name.to_string())
+    }
+}
+
+impl From<String> for Match<String> {
+    fn from(name: String) -> Match<String> {
+        Match::Eq(name)
+    }
+}
+
+impl From<&UPID> for Match<UPID> {
+    fn from(pid: &UPID) -> Match<UPID> {
+        Match::Eq(pid.detached())
+    }
+}
+
+impl From<UPID> for Match<UPID> {
+    fn from(pid: UPID) -> Match<UPID> {
+        Match::Eq(pid.detached())
+    }
+}
+
+impl<P> From<&PID<P>> for Match<UPID> {
+    fn from(pid: &PID<P>) -> Match<UPID> {
+        Match::Eq(pid.upid().detached())
+    }
+}
+
+type Matcher = Box<dyn Fn(&EventRef<'_>) -> bool + Send>;
+type Satisfy = Box<dyn FnMut(&EventRef<'_>) + Send>;
+
+#[derive(PartialEq)]
+enum Times {
+    Once,
+    Always,
+    Never,
+}
+
+struct Expectation {
+    matcher: Matcher,
+    drop: bool,
+    times: Times,
+    satisfy: Option<Satisfy>,
+    description: String,
+}
+
+/// The runtime's test expectations, as one event filter.
+#[derive(Default)]
+pub(crate) struct TestsFilter {
+    expectations: Mutex<Vec<Expectation>>,
+    violations: Mutex<Vec<String>>,
+}
+
+impl TestsFilter {
+    fn current() -> Arc<TestsFilter> {
+        Inner::with(|inner| {
+            let filter = inner.tests_filter.get_or_init(Default::default).clone();
+            crate::filter::install(Some(filter.clone()));
+            filter
+        })
+    }
+
+    fn expect(&self, expectation: Expectation) {
+        self.expectations.lock().push(expectation);
+    }
+
+    /// Removes every expectation; the violations recorded so far.
+    fn clear(&self) -> Vec<String> {
+        self.expectations.lock().clear();
+        std::mem::take(&mut self.violations.lock())
+    }
+}
+
+impl Filter for TestsFilter {
+    fn filter(&self, event: &EventRef<'_>) -> bool {
+        let mut expectations = self.expectations.lock();
+        let Some(index) = expectations.iter().rposition(|e| (e.matcher)(event)) else {
+            return false;
+        };
+        let expectation = &mut expectations[index];
+        if expectation.times == Times::Never {
+            self.violations
+                .lock()
+                .push(format!("{} matched {:?}", expectation.description, event));
+            return false;
+        }
+        let drop = expectation.drop;
+        if let Some(satisfy) = expectation.satisfy.as_mut() {
+            satisfy(event);
+        }
+        if expectation.times == Times::Once {
+            expectations.remove(index);
+        }
+        drop
+    }
+}
+
+fn message_matcher(name: Match<String>, from: Match<UPID>, to: Match<UPID>) -> Matcher {
+    Box::new(move |event| match event {
+        EventRef::Message(m) => {
+            name.matches(&m.name.to_string())
+                && from.matches(&m.from)
+                && to.matches(&m.to.detached())
+        }
+        _ => false,
+    })
+}
+
+fn expect_message(
+    name: Match<String>,
+    from: Match<UPID>,
+    to: Match<UPID>,
+    drop: bool,
+    times: Times,
+) -> Future<Message> {
+    let description = format!("message {:?} from {:?} to {:?}", name, from, to);
+    let promise = Promise::new();
+    let future = promise.future();
+    let mut promise = Some(promise);
+    TestsFilter::current().expect(Expectation {
+        matcher: message_matcher(name, from, to),
+        drop,
+        times,
+        satisfy: Some(Box::new(move |event| {
+            if let (Some(promise), EventRef::Message(m)) = (promise.take(), event) {
+                promise.set((*m).clone());
+            }
+        })),
+        description,
+    });
+    future
+}
+
+/// `FUTURE_MESSAGE(name, from, to)`: ready with the first matching message
+/// when its receiver dequeues it; the message is then served normally.
+pub fn future_message(
+    name: impl Into<Match<String>>,
+    from: impl Into<Match<UPID>>,
+    to: impl Into<Match<UPID>>,
+) -> Future<Message> {
+    expect_message(name.into(), from.into(), to.into(), false, Times::Once)
+}
+
+/// `DROP_MESSAGE(name, from, to)`: drops the first matching message; the
+/// future is ready with it.
+pub fn drop_message(
+    name: impl Into<Match<String>>,
+    from: impl Into<Match<UPID>>,
+    to: impl Into<Match<UPID>>,
+) -> Future<Message> {
+    expect_message(name.into(), from.into(), to.into(), true, Times::Once)
+}
+
+/// `DROP_MESSAGES(name, from, to)`: drops every matching message.
+pub fn drop_messages(
+    name: impl Into<Match<String>>,
+    from: impl Into<Match<UPID>>,
+    to: impl Into<Match<UPID>>,
+) {
+    expect_message(name.into(), from.into(), to.into(), true, Times::Always);
+}
+
+/// `EXPECT_NO_FUTURE_MESSAGES(name, from, to)`: the test fails (when its
+/// [`TestRuntime`] drops) if a matching message is dequeued.
+pub fn expect_no_future_messages(
+    name: impl Into<Match<String>>,
+    from: impl Into<Match<UPID>>,
+    to: impl Into<Match<UPID>>,
+) {
+    expect_message(name.into(), from.into(), to.into(), false, Times::Never);
+}
+
+/// The name libprocess gives a protobuf message: its full type name.
+fn protobuf_name<M: prost::Name>() -> String {
+    M::full_name()
+}
+
+fn expect_protobuf<M>(from: Match<UPID>, to: Match<UPID>, drop: bool, times: Times) -> Future<M>
+where
+    M: prost::Message + prost::Name + Default + Clone + Send + Sync + 'static,
+{
+    expect_message(protobuf_name::<M>().into(), from, to, drop, times).then(|message| {
+        match M::decode(message.body) {
+            Ok(m) => Future::ready(m),
+            Err(e) => Future::failed(format!("Failed to parse {}: {}", M::full_name(), e)),
+        }
+    })
+}
+
+/// `FUTURE_PROTOBUF(M(), from, to)`: ready with the first matching `M`,
+/// decoded, when its receiver dequeues it.
+pub fn future_protobuf<M>(from: impl Into<Match<UPID>>, to: impl Into<Match<UPID>>) -> Future<M>
+where
+    M: prost::Message + prost::Name + Default + Clone + Send + Sync + 'static,
+{
+    expect_protobuf(from.into(), to.into(), false, Times::Once)
+}
+
+/// `DROP_PROTOBUF(M(), from, to)`: drops the first matching `M`.
+pub fn drop_protobuf<M>(from: impl Into<Match<UPID>>, to: impl Into<Match<UPID>>) -> Future<M>
+where
+    M: prost::Message + prost::Name + Default + Clone + Send + Sync + 'static,
+{
+    expect_protobuf(from.into(), to.into(), true, Times::Once)
+}
+
+/// `DROP_PROTOBUFS(M(), from, to)`: drops every matching `M`.
+pub fn drop_protobufs<M: prost::Name>(from: impl Into<Match<UPID>>, to: impl Into<Match<UPID>>) {
+    expect_message(
+        protobuf_name::<M>().into(),
+        from.into(),
+        to.into(),
+        true,
+        Times::Always,
+    );
+}
+
+/// `EXPECT_NO_FUTURE_PROTOBUFS(M(), from, to)`.
+pub fn expect_no_future_protobufs<M: prost::Name>(
+    from: impl Into<Match<UPID>>,
+    to: impl Into<Match<UPID>>,
+) {
+    expect_message(
+        protobuf_name::<M>().into(),
+        from.into(),
+        to.into(),
+        false,
+        Times::Never,
+    );
+}
+
+fn expect_dispatch(to: UPID, method: TypeId, drop: bool, times: Times) -> Future<()> {
+    let promise = Promise::new();
+    let future = promise.future();
+    let mut promise = Some(promise);
+    let description = format!("dispatch to {}", to);
+    TestsFilter::current().expect(Expectation {
+        matcher: Box::new(move |event| match event {
+            EventRef::Dispatch {
+                to: target,
+                method: m,
+            } => **target == to && *m == Some(method),
+            _ => false,
+        }),
+        drop,
+        times,
+        satisfy: Some(Box::new(move |_| {
+            if let Some(promise) = promise.take() {
+                promise.set(());
+            }
+        })),
+        description,
+    });
+    future
+}
+
+/// `FUTURE_DISPATCH(pid, &P::method)`: ready when `pid` dequeues a
+/// [`dispatch_method`](crate::dispatch_method) of `method` (just before it
+/// runs).
+pub fn future_dispatch<P: Process, M: Method<P, Args>, Args>(
+    pid: &PID<P>,
+    _method: M,
+) -> Future<()> {
+    expect_dispatch(pid.upid().detached(), TypeId::of::<M>(), false, Times::Once)
+}
+
+/// `DROP_DISPATCH(pid, &P::method)`: drops the first such dispatch.
+pub fn drop_dispatch<P: Process, M: Method<P, Args>, Args>(pid: &PID<P>, _method: M) -> Future<()> {
+    expect_dispatch(pid.upid().detached(), TypeId::of::<M>(), true, Times::Once)
+}
+
+/// `DROP_DISPATCHES(pid, &P::method)`: drops every such dispatch.
+pub fn drop_dispatches<P: Process, M: Method<P, Args>, Args>(pid: &PID<P>, _method: M) {
+    expect_dispatch(
+        pid.upid().detached(),
+        TypeId::of::<M>(),
+        true,
+        Times::Always,
+    );
+}
+
+fn expect_exited(from: Match<UPID>, to: Match<UPID>, drop: bool) -> Future<()> {
+    let promise = Promise::new();
+    let future = promise.future();
+    let mut promise = Some(promise);
+    let description = format!("exited of {:?} to {:?}", from, to);
+    TestsFilter::current().expect(Expectation {
+        matcher: Box::new(move |event| match event {
+            EventRef::Exited { from: f, to: t } => from.matches(f) && to.matches(&t.detached()),
+            _ => false,
+        }),
+        drop,
+        times: Times::Once,
+        satisfy: Some(Box::new(move |_| {
+            if let Some(promise) = promise.take() {
+                promise.set(());
+            }
+        })),
+        description,
+    });
+    future
+}
+
+/// `FUTURE_EXITED(from, to)`: ready when `to` dequeues the exited event
+/// about `from`, which is then served.
+pub fn future_exited(from: impl Into<Match<UPID>>, to: impl Into<Match<UPID>>) -> Future<()> {
+    expect_exited(from.into(), to.into(), false)
+}
+
+/// `DROP_EXITED(from, to)`: drops that exited event.
+pub fn drop_exited(from: impl Into<Match<UPID>>, to: impl Into<Match<UPID>>) -> Future<()> {
+    expect_exited(from.into(), to.into(), true)
+}
+
+/// Waits for `future` to leave pending: with a paused clock, settles first
+/// (timers are not advanced), then waits up to `timeout` of real time.
+pub fn wait<T: Send + Sync + 'static>(future: &Future<T>, timeout: Duration) -> bool {
+    if Clock::paused() {
+        Clock::settle();
+    }
+    future.wait_for(timeout)
+}
+
+#[track_caller]
+fn fail<T: Send + Sync + 'static>(what: &str, future: &Future<T>, timeout: Duration) -> ! {
+    let location = Location::caller();
+    let state = if future.is_pending() && !future.is_abandoned() {
+        format!("still PENDING after {}", timeout)
+    } else {
+        future.state_name().to_string()
+    };
+    let failure = future
+        .failure()
+        .map(|m| format!(": {}", m))
+        .unwrap_or_default();
+    panic!(
+        "{} failed at {}:{}: the future is {}{}",
+        what,
+        location.file(),
+        location.line(),
+        state,
+        failure
+    );
+}
+
+/// `AWAIT_READY`: the value, or a panic naming the state and the caller.
+#[track_caller]
+pub fn await_ready<T: Clone + Send + Sync + 'static>(future: &Future<T>) -> T {
+    await_ready_for(future, AWAIT_TIMEOUT)
+}
+
+/// `AWAIT_READY_FOR`.
+#[track_caller]
+pub fn await_ready_for<T: Clone + Send + Sync + 'static>(
+    future: &Future<T>,
+    timeout: Duration,
+) -> T {
+    wait(future, timeout);
+    match future.value() {
+        Some(value) => value.clone(),
+        None => fail("AWAIT_READY", future, timeout),
+    }
+}
+
+/// `AWAIT_FAILED`: the failure message.
+#[track_caller]
+pub fn await_failed<T: Send + Sync + 'static>(future: &Future<T>) -> String {
+    wait(future, AWAIT_TIMEOUT);
+    match future.failure() {
+        Some(message) => message.to_string(),
+        None => fail("AWAIT_FAILED", future, AWAIT_TIMEOUT),
+    }
+}
+
+/// `AWAIT_DISCARDED`.
+#[track_caller]
+pub fn await_discarded<T: Send + Sync + 'static>(future: &Future<T>) {
+    wait(future, AWAIT_TIMEOUT);
+    if !future.is_discarded() {
+        fail("AWAIT_DISCARDED", future, AWAIT_TIMEOUT);
+    }
+}
+
+/// `AWAIT_ABANDONED`.
+#[track_caller]
+pub fn await_abandoned<T: Send + Sync + 'static>(future: &Future<T>) {
+    wait(future, AWAIT_TIMEOUT);
+    if !future.is_abandoned() {
+        fail("AWAIT_ABANDONED", future, AWAIT_TIMEOUT);
+    }
+}
+
+/// `AWAIT_EQ(expected, future)`.
+#[track_caller]
+pub fn await_eq<T>(expected: T, future: &Future<T>)
+where
+    T: Clone + PartialEq + fmt::Debug + Send + Sync + 'static,
+{
+    let value = await_ready(future);
+    if value != expected {
+        let location = Location::caller();
+        panic!(
+            "AWAIT_EQ failed at {}:{}: expected {:?}, got {:?}",
+            location.file(),
+            location.line(),
+            expected,
+            value
+        );
+    }
+}

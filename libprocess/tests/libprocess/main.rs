@@ -1,0 +1,4 @@
+//! libprocess' own test suites, ported by name: `ProcessTest.Settle` is
+//! `process_test::settle`.
+
+mod process_test;
