@@ -7,7 +7,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use stout::Duration;
 
-use crate::future::{Future, Outcome, Promise};
+use crate::future::{take, Future, Outcome, Promise};
 use crate::Clock;
 
 impl<T: Clone + Send + Sync + 'static> Future<T> {
@@ -83,6 +83,12 @@ impl<T: Clone + Send + Sync + 'static> Future<T> {
         F: FnOnce(&Future<T>) -> Future<T> + Send + 'static,
     {
         let (promise, result) = self.chained();
+        // A discard that led here is not passed on to the recovery: the
+        // result's discard flag is cleared before associating with it.
+        let f = move |source: &Future<T>, promise: &Promise<T>| {
+            promise.future().clear_discard();
+            promise.associate(f(source));
+        };
         let promise = Arc::new(Mutex::new(Some(promise)));
         let f = Arc::new(Mutex::new(Some(f)));
         let (on_any, on_any_f) = (promise.clone(), f.clone());
@@ -93,7 +99,7 @@ impl<T: Clone + Send + Sync + 'static> Future<T> {
             if source.is_ready() {
                 promise.associate(source.clone());
             } else {
-                promise.associate(f(source));
+                f(source, &promise);
             }
         });
         let weak = self.downgrade();
@@ -102,7 +108,7 @@ impl<T: Clone + Send + Sync + 'static> Future<T> {
                 return;
             };
             if let Some(source) = weak.upgrade() {
-                promise.associate(f(&source));
+                f(&source, &promise);
             }
         });
         result
@@ -120,12 +126,12 @@ impl<T: Clone + Send + Sync + 'static> Future<T> {
         let source = self.clone();
         let on_timeout = promise.clone();
         let timer = Clock::timer(duration, move || {
-            if let Some(promise) = on_timeout.lock().take() {
+            if let Some(promise) = take(&on_timeout) {
                 promise.associate(f(&source));
             }
         });
         self.on_any(move |source| {
-            if let Some(promise) = promise.lock().take() {
+            if let Some(promise) = take(&promise) {
                 Clock::cancel(&timer);
                 promise.associate(source.clone());
             }
@@ -151,4 +157,14 @@ pub fn undiscardable<T: Clone + Send + Sync + 'static>(future: &Future<T>) -> Fu
         }
     });
     result
+}
+
+/// Wraps a continuation so that the future it returns ignores discard
+/// requests (libprocess' `undiscardable(f)`).
+pub fn undiscardable_fn<A, T, F>(f: F) -> impl FnOnce(A) -> Future<T> + Send + 'static
+where
+    T: Clone + Send + Sync + 'static,
+    F: FnOnce(A) -> Future<T> + Send + 'static,
+{
+    move |value| undiscardable(&f(value))
 }

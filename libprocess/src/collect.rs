@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use crate::future::{Future, Outcome, Promise};
+use crate::future::{take, Future, Outcome, Promise};
 
 /// Discarding `result` discards every input first, then the result itself.
 fn discard_inputs_then<T, R>(
@@ -18,10 +18,13 @@ fn discard_inputs_then<T, R>(
 {
     let inputs: Vec<_> = inputs.iter().map(Future::downgrade).collect();
     result.on_discard(move || {
+        // Taken first, so inputs completing as they are discarded find the
+        // result already decided.
+        let promise = promise.lock().take();
         for input in inputs.iter().filter_map(|f| f.upgrade()) {
             input.discard();
         }
-        if let Some(promise) = promise.lock().take() {
+        if let Some(promise) = promise {
             promise.discard();
         }
     });
@@ -171,7 +174,7 @@ pub fn select<T: Send + Sync + 'static>(futures: Vec<Future<T>>) -> Future<Futur
     let result = promise.lock().as_ref().expect("just made").future();
     let on_discard = promise.clone();
     result.on_discard(move || {
-        if let Some(promise) = on_discard.lock().take() {
+        if let Some(promise) = take(&on_discard) {
             promise.discard();
         }
     });
@@ -180,7 +183,7 @@ pub fn select<T: Send + Sync + 'static>(futures: Vec<Future<T>>) -> Future<Futur
         let handle = future.clone();
         future.on_any(move |f| {
             if f.is_ready() {
-                if let Some(promise) = promise.lock().take() {
+                if let Some(promise) = take(&promise) {
                     promise.set(handle);
                 }
             }

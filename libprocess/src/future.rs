@@ -90,13 +90,21 @@ pub struct Future<T: 'static> {
     shared: Arc<Shared<T>>,
 }
 
-/// A weak handle: does not keep the future alive.
-pub(crate) struct WeakFuture<T: 'static> {
+/// A handle that does not keep the future alive (libprocess'
+/// `WeakFuture`).
+pub struct WeakFuture<T: 'static> {
     shared: Weak<Shared<T>>,
 }
 
+impl<T: 'static> fmt::Debug for WeakFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WeakFuture")
+    }
+}
+
 impl<T: 'static> WeakFuture<T> {
-    pub(crate) fn upgrade(&self) -> Option<Future<T>> {
+    /// The future, if something still holds it.
+    pub fn upgrade(&self) -> Option<Future<T>> {
         self.shared.upgrade().map(|shared| Future { shared })
     }
 }
@@ -145,12 +153,35 @@ impl<T: Send + Sync + 'static> Future<T> {
         Future::completed(Outcome::Failed(message.into()))
     }
 
+    /// Ready with the value, or failed with the error's message.
+    pub fn from_try(value: stout::Try<T>) -> Future<T> {
+        match value {
+            Ok(value) => Future::ready(value),
+            Err(error) => Future::failed(error.message()),
+        }
+    }
+
+    /// The future itself, or one failed with the error's message.
+    pub fn from_try_future(value: stout::Try<Future<T>>) -> Future<T> {
+        match value {
+            Ok(future) => future,
+            Err(error) => Future::failed(error.message()),
+        }
+    }
+
+    /// Forgets a discard request, so a later one is accepted (and
+    /// propagates) again; `recover` does this before its callback.
+    pub(crate) fn clear_discard(&self) {
+        self.shared.inner.lock().discard = false;
+    }
+
     /// A future that is already discarded.
     pub fn discarded() -> Future<T> {
         Future::completed(Outcome::Discarded)
     }
 
-    pub(crate) fn downgrade(&self) -> WeakFuture<T> {
+    /// A weak handle on this future.
+    pub fn downgrade(&self) -> WeakFuture<T> {
         WeakFuture {
             shared: Arc::downgrade(&self.shared),
         }
@@ -416,15 +447,45 @@ impl<T: Send + Sync + 'static> Future<T> {
     }
 }
 
-impl<T: Send + Sync + 'static> From<T> for Future<T> {
-    fn from(value: T) -> Future<T> {
-        Future::ready(value)
+impl<T: Send + Sync + 'static> Default for Future<T> {
+    /// A pending future that no promise will ever complete: abandoned.
+    fn default() -> Future<T> {
+        let future = Future::pending();
+        future.shared.inner.lock().abandoned = true;
+        future
+    }
+}
+
+impl<T: Send + Sync + 'static> fmt::Display for Future<T> {
+    /// libprocess' text: `Pending`, `Abandoned`, `Ready`, `Failed:
+    /// <message>`, `Discarded`, with ` (with discard)` after the word when
+    /// a discard was requested.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (discard, abandoned) = {
+            let inner = self.shared.inner.lock();
+            (inner.discard, inner.abandoned)
+        };
+        let word = match self.outcome() {
+            None if abandoned => "Abandoned",
+            None => "Pending",
+            Some(Outcome::Ready(_)) => "Ready",
+            Some(Outcome::Failed(_)) => "Failed",
+            Some(Outcome::Discarded) => "Discarded",
+        };
+        f.write_str(word)?;
+        if discard {
+            f.write_str(" (with discard)")?;
+        }
+        if let Some(message) = self.failure() {
+            write!(f, ": {}", message)?;
+        }
+        Ok(())
     }
 }
 
 impl<T: Send + Sync + 'static> fmt::Debug for Future<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Future({})", self.state_name())
+        write!(f, "Future({})", self)
     }
 }
 
@@ -540,4 +601,11 @@ impl<T: Send + Sync + 'static> fmt::Debug for Promise<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Promise({})", self.future.state_name())
     }
+}
+
+/// Takes what a shared slot holds, releasing the lock before the caller
+/// acts on it (an `if let` on `slot.lock().take()` would hold the lock for
+/// its whole body, and completing a future may re-enter the slot).
+pub(crate) fn take<T>(slot: &Mutex<Option<T>>) -> Option<T> {
+    slot.lock().take()
 }

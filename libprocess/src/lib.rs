@@ -19,21 +19,24 @@ mod executor;
 pub mod filter;
 mod future;
 mod r#loop;
+pub mod metrics;
 mod pid;
 mod process;
+mod queue;
 mod runtime;
 pub mod testing;
 mod time;
 
-pub use chain::undiscardable;
+pub use chain::{undiscardable, undiscardable_fn};
 pub use clock::{Clock, Timer};
 pub use collect::{await_all, await_one, collect, select};
 pub use dispatch::{defer, defer_here, delay, dispatch, dispatch_method, self_typed, Method};
 pub use event::{EventRef, Message};
 pub use executor::{async_, run, Executor};
-pub use future::{Future, FutureError, Outcome, Promise};
+pub use future::{Future, FutureError, Outcome, Promise, WeakFuture};
 pub use pid::{Address, PID, UPID};
 pub use process::{Handlers, Process};
+pub use queue::Queue;
 pub use r#loop::{loop_, loop_on, ControlFlow};
 pub use runtime::{
     inject_exited, link, post, self_pid, send, spawn, spawn_unmanaged, spawn_with_id, terminate,

@@ -146,8 +146,8 @@ where
 /// Repeats `iterate()` then `body(value)` until the body returns
 /// `Break(v)`; the future is then ready with `v`. A failure or discard of
 /// either fails or discards the loop; discarding the loop discards the
-/// future it is waiting on. Continuations run on whichever thread
-/// completes the awaited future.
+/// future it is waiting on. The loop runs on a process of its own, which
+/// terminates when the loop ends.
 pub fn loop_<T, V, I, B>(iterate: I, body: B) -> Future<V>
 where
     T: Clone + Send + Sync + 'static,
@@ -155,7 +155,18 @@ where
     I: FnMut() -> Future<T> + Send + 'static,
     B: FnMut(T) -> Future<ControlFlow<V>> + Send + 'static,
 {
-    start(Box::new(|f| f()), iterate, body)
+    let executor = Arc::new(crate::Executor::new());
+    let runs = executor.clone();
+    let result = start(
+        Box::new(move |f| {
+            runs.execute(f);
+        }),
+        iterate,
+        body,
+    );
+    // The executor terminates when the last reference goes: after the loop.
+    result.on_any(move |_| drop(executor));
+    result
 }
 
 /// [`loop_`] with every step run on the process `pid`.

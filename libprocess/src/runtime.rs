@@ -79,6 +79,7 @@ impl Builder {
             filtering: AtomicBool::new(false),
             tests_filter: OnceLock::new(),
             default_executor: OnceLock::new(),
+            metrics: OnceLock::new(),
             shutdown: AtomicBool::new(false),
         });
         let mut threads = Vec::with_capacity(self.workers + 1);
@@ -215,6 +216,8 @@ pub(crate) struct Inner {
     links: Mutex<HashMap<Arc<str>, Vec<Weak<Cell>>>>,
     filter: RwLock<Option<Arc<dyn Filter>>>,
     filtering: AtomicBool,
+    /// The metrics registered on this runtime.
+    pub(crate) metrics: OnceLock<Arc<crate::metrics::Registry>>,
     /// The process `defer_here` uses outside any process.
     default_executor: OnceLock<UPID>,
     /// The expectations of `testing`, installed as the filter on first use.

@@ -1,4 +1,11 @@
 //! libprocess' own test suites, ported by name: `ProcessTest.Settle` is
 //! `process_test::settle`.
 
+mod await_test;
+mod collect_test;
+mod future_test;
+mod loop_test;
+mod metrics_test;
 mod process_test;
+mod statistics_test;
+mod time_series_test;
