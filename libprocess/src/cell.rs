@@ -25,13 +25,28 @@ struct Mailbox {
 struct Body {
     process: Option<Box<dyn AnyProcess>>,
     initialized: bool,
+    /// Events taken from the mailbox in one go, served in order.
+    pending: VecDeque<Event>,
+}
+
+/// Keeps a value on cache lines of its own, so that writers of it (every
+/// sender to the process) do not slow down readers of its neighbours.
+#[repr(align(128))]
+struct Padded<T>(T);
+
+impl<T> std::ops::Deref for Padded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
 pub(crate) struct Cell {
     /// Without a cached reference to this cell (that would be a cycle).
     pub(crate) pid: UPID,
     pub(crate) runtime: Weak<Inner>,
-    mailbox: Mutex<Mailbox>,
+    mailbox: Padded<Mutex<Mailbox>>,
     body: Mutex<Body>,
     /// A terminate was injected: drop every event ahead of it.
     inject: AtomicBool,
@@ -55,15 +70,16 @@ impl Cell {
         Cell {
             pid,
             runtime,
-            mailbox: Mutex::new(Mailbox {
+            mailbox: Padded(Mutex::new(Mailbox {
                 events: VecDeque::new(),
                 // Spawning schedules the cell to run `initialize`.
                 scheduled: true,
                 terminated: false,
-            }),
+            })),
             body: Mutex::new(Body {
                 process: Some(process),
                 initialized: false,
+                pending: VecDeque::new(),
             }),
             inject: AtomicBool::new(false),
             time: Mutex::new(time),
@@ -82,6 +98,7 @@ impl Cell {
 
     /// Queues `event`; hands it back when the process has terminated.
     /// Returns whether the cell must be put on the run queue.
+    #[inline]
     pub(crate) fn enqueue(&self, event: Event) -> Result<bool, Event> {
         let mut mailbox = self.mailbox.lock();
         if mailbox.terminated {
@@ -132,6 +149,7 @@ impl Cell {
         let Body {
             process,
             initialized,
+            pending,
         } = &mut *body;
         let Some(process) = process.as_mut() else {
             return false;
@@ -141,14 +159,18 @@ impl Cell {
             process.initialize();
         }
         for _ in 0..BATCH {
-            let event = {
-                let mut mailbox = self.mailbox.lock();
-                match mailbox.events.pop_front() {
-                    Some(event) => event,
-                    None => {
+            let event = match pending.pop_front() {
+                Some(event) => event,
+                None => {
+                    // Take everything queued at once: one lock per burst.
+                    let mut mailbox = self.mailbox.lock();
+                    if mailbox.events.is_empty() {
                         mailbox.scheduled = false;
                         return false;
                     }
+                    std::mem::swap(&mut mailbox.events, pending);
+                    drop(mailbox);
+                    pending.pop_front().expect("swapped in a non-empty queue")
                 }
             };
             let terminate = matches!(event, Event::Terminate { .. });
@@ -159,7 +181,9 @@ impl Cell {
             }
             process.serve(event);
             if terminate {
+                let leftovers = std::mem::take(pending);
                 drop(body);
+                drop(leftovers);
                 runtime.cleanup(self);
                 return false;
             }

@@ -5,10 +5,11 @@ use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::str::FromStr;
-use std::sync::{Arc, Weak};
+use std::sync::Weak;
 
 use stout::{Error, Try};
 
+use crate::id::Id;
 use crate::runtime::Cell;
 
 /// The address a libprocess instance listens on and puts in its UPIDs.
@@ -22,16 +23,16 @@ pub type Address = SocketAddrV4;
 /// process, so sends through it skip the registry lookup.
 #[derive(Clone)]
 pub struct UPID {
-    id: Arc<str>,
+    id: Id,
     address: Address,
     pub(crate) reference: Option<Weak<Cell>>,
 }
 
 impl UPID {
     /// A UPID for `id` at `address`.
-    pub fn new(id: impl Into<Arc<str>>, address: Address) -> UPID {
+    pub fn new(id: impl AsRef<str>, address: Address) -> UPID {
         UPID {
-            id: id.into(),
+            id: Id::new(id.as_ref()),
             address,
             reference: None,
         }
@@ -45,6 +46,10 @@ impl UPID {
 
     /// The process id (`master`, `slave(1)`).
     pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub(crate) fn raw_id(&self) -> &Id {
         &self.id
     }
 
@@ -82,7 +87,11 @@ impl UPID {
 
     /// This UPID without its cached process reference.
     pub(crate) fn detached(&self) -> UPID {
-        UPID::new(self.id.clone(), self.address)
+        UPID {
+            id: self.id.clone(),
+            address: self.address,
+            reference: None,
+        }
     }
 }
 

@@ -123,7 +123,7 @@ impl<P: Process> AnyProcess for Slot<P> {
                 if let Some(handler) = self.handlers.messages.get_mut(&message.name) {
                     handler(&mut self.process, &message);
                 } else if let Some(to) = self.handlers.delegates.get(&message.name) {
-                    let to = to.clone();
+                    let to = to.detached();
                     crate::runtime::transport(Message { to, ..message });
                 } else {
                     tracing::debug!(

@@ -11,12 +11,14 @@ use std::thread::JoinHandle;
 
 use dashmap::DashMap;
 use parking_lot::{Condvar, Mutex, RwLock};
+use rustc_hash::FxBuildHasher;
 
 use crate::cell::event_ref;
 pub(crate) use crate::cell::Cell;
 use crate::clock::{self, ClockState};
 use crate::event::{Event, Message};
 use crate::filter::Filter;
+use crate::id::Id;
 use crate::process::{Process, Slot};
 use crate::{Address, PID, UPID};
 
@@ -66,7 +68,7 @@ impl Builder {
     pub fn build(self) -> Runtime {
         let inner = Arc::new(Inner {
             address: self.address,
-            processes: DashMap::new(),
+            processes: DashMap::with_hasher(FxBuildHasher),
             scheduler: Mutex::new(Scheduler::default()),
             work: Condvar::new(),
             idle: Condvar::new(),
@@ -201,7 +203,7 @@ struct Scheduler {
 
 pub(crate) struct Inner {
     address: Address,
-    processes: DashMap<Arc<str>, Arc<Cell>>,
+    processes: DashMap<Id, Arc<Cell>, FxBuildHasher>,
     scheduler: Mutex<Scheduler>,
     work: Condvar,
     /// Signalled when the last running worker goes idle (for `settle`).
@@ -213,7 +215,7 @@ pub(crate) struct Inner {
     pub(crate) timers: Condvar,
     ids: Mutex<HashMap<String, u64>>,
     /// Linkee id to its linkers.
-    links: Mutex<HashMap<Arc<str>, Vec<Weak<Cell>>>>,
+    links: Mutex<HashMap<Id, Vec<Weak<Cell>>>>,
     filter: RwLock<Option<Arc<dyn Filter>>>,
     filtering: AtomicBool,
     /// The metrics registered on this runtime.
@@ -243,17 +245,21 @@ impl Inner {
     /// The current thread's runtime, or the process-wide default one.
     pub(crate) fn current() -> Arc<Inner> {
         CURRENT_RUNTIME
-            .with(|c| c.borrow().clone())
+            .with(|c| c.try_borrow().ok().and_then(|c| c.clone()))
             .unwrap_or_else(|| global().inner.clone())
     }
 
-    /// Runs `f` with the current runtime without cloning its handle.
+    /// Runs `f` with the current runtime without cloning its handle (a
+    /// clone would make every send touch one counter from every core).
     pub(crate) fn with<R>(f: impl FnOnce(&Arc<Inner>) -> R) -> R {
-        let current = CURRENT_RUNTIME.with(|c| c.borrow().clone());
-        match current {
-            Some(inner) => f(&inner),
-            None => f(&global().inner),
-        }
+        CURRENT_RUNTIME.with(|c| match c.try_borrow() {
+            Ok(current) => match current.as_ref() {
+                Some(inner) => f(inner),
+                None => f(&global().inner),
+            },
+            // Entered while borrowed (from within `f`): rare, so clone.
+            Err(_) => f(&Inner::current()),
+        })
     }
 
     fn generate_id(&self, prefix: &str) -> String {
@@ -269,8 +275,8 @@ impl Inner {
         id: String,
         managed: bool,
     ) -> Option<PID<P>> {
-        let id: Arc<str> = id.into();
-        let pid = UPID::new(id.clone(), self.address);
+        let pid = UPID::new(&id, self.address);
+        let id = Id::new(&id);
         // A new process starts at its creator's logical time.
         let time = self
             .paused
@@ -299,6 +305,7 @@ impl Inner {
 
     /// The local process `pid` names, through its cached reference or the
     /// process table.
+    #[inline]
     pub(crate) fn lookup(&self, pid: &UPID) -> Option<Arc<Cell>> {
         if let Some(cell) = pid.reference.as_ref().and_then(Weak::upgrade) {
             return Some(cell);
@@ -306,11 +313,12 @@ impl Inner {
         if pid.address() != self.address {
             return None;
         }
-        self.processes.get(pid.id()).map(|e| e.value().clone())
+        self.processes.get(pid.raw_id()).map(|e| e.value().clone())
     }
 
     /// Queues `event` for `cell`, keeping the sender's logical time ahead
     /// of the receiver's. Returns whether it was queued.
+    #[inline]
     pub(crate) fn deliver(self: &Arc<Inner>, cell: &Arc<Cell>, event: Event) -> bool {
         if self.paused.load(Ordering::Acquire) {
             let (now, initial) = clock::now_and_initial(self);
@@ -331,6 +339,7 @@ impl Inner {
         }
     }
 
+    #[inline]
     fn schedule(&self, cell: Arc<Cell>) {
         let mut scheduler = self.scheduler.lock();
         scheduler.runnable.push_back(cell);
@@ -359,9 +368,9 @@ impl Inner {
     /// After a process served its terminate event.
     pub(crate) fn cleanup(self: &Arc<Inner>, cell: &Arc<Cell>) {
         self.processes
-            .remove_if(cell.pid.id(), |_, registered| Arc::ptr_eq(registered, cell));
+            .remove_if(cell.pid.raw_id(), |_, registered| Arc::ptr_eq(registered, cell));
         cell.close();
-        let linkers = self.links.lock().remove(cell.pid.id()).unwrap_or_default();
+        let linkers = self.links.lock().remove(cell.pid.raw_id()).unwrap_or_default();
         for linker in linkers.iter().filter_map(Weak::upgrade) {
             self.deliver(&linker, Event::Exited(cell.pid.clone()));
         }
@@ -375,7 +384,7 @@ impl Inner {
                 // entry under it, so a link can't slip in after cleanup.
                 if !linkee.is_terminated() {
                     links
-                        .entry(linkee.pid.id().into())
+                        .entry(linkee.pid.raw_id().clone())
                         .or_default()
                         .push(Arc::downgrade(linker));
                     return;
@@ -455,15 +464,20 @@ fn worker(inner: Arc<Inner>) {
 /// Routes a message: to a local process directly, otherwise over the
 /// transport.
 pub(crate) fn transport(message: Message) {
-    Inner::with(|inner| {
-        if let Some(cell) = inner.lookup(&message.to) {
-            inner.deliver(&cell, Event::Message(message));
-        } else if message.to.address() != inner.address {
-            tracing::debug!(name = %message.name, to = %message.to, "No transport yet: dropping a remote message");
-        } else {
-            tracing::debug!(name = %message.name, to = %message.to, "Dropping message to an unknown process");
-        }
-    });
+    Inner::with(|inner| route(inner, &message.to.clone(), message));
+}
+
+/// Delivers `message` to the process `to` names (through its cached
+/// reference when it has one); `message.to` carries no reference.
+#[inline]
+fn route(inner: &Arc<Inner>, to: &UPID, message: Message) {
+    if let Some(cell) = inner.lookup(to) {
+        inner.deliver(&cell, Event::Message(message));
+    } else if to.address() != inner.address {
+        tracing::debug!(name = %message.name, %to, "No transport yet: dropping a remote message");
+    } else {
+        tracing::debug!(name = %message.name, %to, "Dropping message to an unknown process");
+    }
 }
 
 /// Makes `inner` the current runtime of this (runtime-owned) thread.
@@ -568,40 +582,32 @@ pub fn self_pid() -> UPID {
     current_cell().map_or_else(UPID::empty, |cell| cell.self_pid())
 }
 
+/// The current process' pid without its reference, or the empty UPID.
+fn sender() -> UPID {
+    CURRENT_PROCESS.with(|c| match &*c.borrow() {
+        Some(cell) => cell.pid.clone(),
+        None => UPID::empty(),
+    })
+}
+
 /// Sends a message from the current process (from the empty UPID outside
 /// any process).
-pub fn send(
-    to: &UPID,
-    name: impl Into<std::borrow::Cow<'static, str>>,
-    body: impl Into<bytes::Bytes>,
-) {
-    if to.is_empty() {
-        return;
-    }
-    transport(Message {
-        name: name.into(),
-        from: self_pid().detached(),
-        to: to.clone(),
-        body: body.into(),
-    });
+pub fn send(to: &UPID, name: impl Into<std::borrow::Cow<'static, str>>, body: impl Into<bytes::Bytes>) {
+    post(&sender(), to, name, body);
 }
 
 /// Sends a message with an explicit sender (libprocess' `post(from, ...)`).
-pub fn post(
-    from: &UPID,
-    to: &UPID,
-    name: impl Into<std::borrow::Cow<'static, str>>,
-    body: impl Into<bytes::Bytes>,
-) {
+pub fn post(from: &UPID, to: &UPID, name: impl Into<std::borrow::Cow<'static, str>>, body: impl Into<bytes::Bytes>) {
     if to.is_empty() {
         return;
     }
-    transport(Message {
+    let message = Message {
         name: name.into(),
         from: from.detached(),
-        to: to.clone(),
+        to: to.detached(),
         body: body.into(),
-    });
+    };
+    Inner::with(|inner| route(inner, to, message));
 }
 
 /// Links the current process to `to`: when `to` terminates (or, remotely,
