@@ -82,7 +82,11 @@ fn libprocess_run(runtime: &Runtime, pairs: u64) -> Duration {
         assert!(future.wait_for(stout::Duration::from_secs(600)));
     }
     let elapsed = start.elapsed();
-    for pid in clients.iter().map(|c| c.upid()).chain(destinations.iter().map(|d| d.upid())) {
+    for pid in clients
+        .iter()
+        .map(|c| c.upid())
+        .chain(destinations.iter().map(|d| d.upid()))
+    {
         terminate(pid, true);
         wait(pid, None);
     }

@@ -42,6 +42,8 @@ pub(crate) struct Dispatch {
     pub(crate) method: Option<TypeId>,
 }
 
+/// Boxed payloads keep an event at a few words, so queues of many events
+/// move and store little.
 pub(crate) enum Event {
     Message(Message),
     Dispatch(Dispatch),

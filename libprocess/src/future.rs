@@ -271,6 +271,10 @@ impl<T: Send + Sync + 'static> Future<T> {
     /// Blocks the thread until the future completes, at most `timeout`;
     /// returns early (false) if it is abandoned. True when completed.
     pub fn wait_for(&self, timeout: stout::Duration) -> bool {
+        if self.outcome().is_some() {
+            return true;
+        }
+        crate::scheduler::before_blocking();
         let deadline = std::time::Instant::now() + timeout.to_std().unwrap_or_default();
         let mut inner = self.shared.inner.lock();
         loop {

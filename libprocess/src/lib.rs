@@ -26,6 +26,7 @@ mod process;
 mod protobuf;
 mod queue;
 mod runtime;
+mod scheduler;
 pub mod testing;
 mod time;
 

@@ -5,6 +5,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
+use rustc_hash::FxBuildHasher;
+
 use crate::event::{Event, Message};
 use crate::UPID;
 
@@ -46,14 +48,14 @@ type MessageHandler<P> = Box<dyn FnMut(&mut P, &Message) + Send>;
 /// The message handlers of a process of type `P`, by message name, and
 /// the names it forwards to other processes (`delegate`).
 pub struct Handlers<P> {
-    messages: HashMap<Cow<'static, str>, MessageHandler<P>>,
+    messages: HashMap<Cow<'static, str>, MessageHandler<P>, FxBuildHasher>,
     delegates: HashMap<Cow<'static, str>, UPID>,
 }
 
 impl<P> Handlers<P> {
     fn new() -> Handlers<P> {
         Handlers {
-            messages: HashMap::new(),
+            messages: HashMap::default(),
             delegates: HashMap::new(),
         }
     }

@@ -26,7 +26,7 @@ pub fn name_of<M: prost::Name + 'static>() -> &'static str {
         return name;
     }
     let name: &'static str = Box::leak(M::full_name().into_boxed_str());
-    *names.write().entry(TypeId::of::<M>()).or_insert(name)
+    names.write().entry(TypeId::of::<M>()).or_insert(name)
 }
 
 impl<P> Handlers<P> {
@@ -37,8 +37,9 @@ impl<P> Handlers<P> {
         M: ProtobufMessage,
         F: FnMut(&mut P, &UPID, M) + Send + 'static,
     {
-        self.install_message(Cow::Borrowed(name_of::<M>()), move |process, message: &Message| {
-            match M::decode(message.body.clone()) {
+        self.install_message(
+            Cow::Borrowed(name_of::<M>()),
+            move |process, message: &Message| match M::decode(message.body.clone()) {
                 Ok(decoded) => handler(process, &message.from, decoded),
                 Err(error) => tracing::warn!(
                     name = %message.name,
@@ -46,8 +47,8 @@ impl<P> Handlers<P> {
                     %error,
                     "Failed to parse a protobuf message; dropping it"
                 ),
-            }
-        });
+            },
+        );
     }
 }
 

@@ -3,7 +3,7 @@
 //! `ProcessManager`).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
@@ -20,6 +20,7 @@ use crate::event::{Event, Message};
 use crate::filter::Filter;
 use crate::id::Id;
 use crate::process::{Process, Slot};
+use crate::scheduler::Scheduler;
 use crate::{Address, PID, UPID};
 
 thread_local! {
@@ -69,9 +70,7 @@ impl Builder {
         let inner = Arc::new(Inner {
             address: self.address,
             processes: DashMap::with_hasher(FxBuildHasher),
-            scheduler: Mutex::new(Scheduler::default()),
-            work: Condvar::new(),
-            idle: Condvar::new(),
+            scheduler: Scheduler::default(),
             clock: Mutex::new(ClockState::new()),
             paused: AtomicBool::new(false),
             timers: Condvar::new(),
@@ -152,10 +151,7 @@ impl Default for Runtime {
 impl Drop for Runtime {
     fn drop(&mut self) {
         self.inner.shutdown.store(true, Ordering::SeqCst);
-        {
-            let _scheduler = self.inner.scheduler.lock();
-            self.inner.work.notify_all();
-        }
+        self.inner.scheduler.wake_all();
         {
             let _clock = self.inner.clock.lock();
             self.inner.timers.notify_all();
@@ -192,22 +188,10 @@ impl Drop for EnterGuard {
     }
 }
 
-#[derive(Default)]
-struct Scheduler {
-    runnable: VecDeque<Arc<Cell>>,
-    /// Workers running a process right now.
-    running: usize,
-    /// Workers waiting for work.
-    idle: usize,
-}
-
 pub(crate) struct Inner {
     address: Address,
     processes: DashMap<Id, Arc<Cell>, FxBuildHasher>,
-    scheduler: Mutex<Scheduler>,
-    work: Condvar,
-    /// Signalled when the last running worker goes idle (for `settle`).
-    idle: Condvar,
+    pub(crate) scheduler: Scheduler,
     pub(crate) clock: Mutex<ClockState>,
     /// Mirrors `clock.paused` for the send path.
     pub(crate) paused: AtomicBool,
@@ -251,6 +235,7 @@ impl Inner {
 
     /// Runs `f` with the current runtime without cloning its handle (a
     /// clone would make every send touch one counter from every core).
+    #[inline(always)]
     pub(crate) fn with<R>(f: impl FnOnce(&Arc<Inner>) -> R) -> R {
         CURRENT_RUNTIME.with(|c| match c.try_borrow() {
             Ok(current) => match current.as_ref() {
@@ -318,7 +303,7 @@ impl Inner {
 
     /// Queues `event` for `cell`, keeping the sender's logical time ahead
     /// of the receiver's. Returns whether it was queued.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn deliver(self: &Arc<Inner>, cell: &Arc<Cell>, event: Event) -> bool {
         if self.paused.load(Ordering::Acquire) {
             let (now, initial) = clock::now_and_initial(self);
@@ -341,11 +326,7 @@ impl Inner {
 
     #[inline]
     fn schedule(&self, cell: Arc<Cell>) {
-        let mut scheduler = self.scheduler.lock();
-        scheduler.runnable.push_back(cell);
-        if scheduler.idle > 0 {
-            self.work.notify_one();
-        }
+        self.scheduler.schedule(cell);
     }
 
     pub(crate) fn filtered(&self, to: &UPID, event: &Event) -> bool {
@@ -368,9 +349,15 @@ impl Inner {
     /// After a process served its terminate event.
     pub(crate) fn cleanup(self: &Arc<Inner>, cell: &Arc<Cell>) {
         self.processes
-            .remove_if(cell.pid.raw_id(), |_, registered| Arc::ptr_eq(registered, cell));
+            .remove_if(cell.pid.raw_id(), |_, registered| {
+                Arc::ptr_eq(registered, cell)
+            });
         cell.close();
-        let linkers = self.links.lock().remove(cell.pid.raw_id()).unwrap_or_default();
+        let linkers = self
+            .links
+            .lock()
+            .remove(cell.pid.raw_id())
+            .unwrap_or_default();
         for linker in linkers.iter().filter_map(Weak::upgrade) {
             self.deliver(&linker, Event::Exited(cell.pid.clone()));
         }
@@ -420,45 +407,18 @@ impl Inner {
 
     /// Whether nothing is running or runnable.
     pub(crate) fn quiescent(&self) -> bool {
-        let scheduler = self.scheduler.lock();
-        scheduler.running == 0 && scheduler.runnable.is_empty()
+        self.scheduler.quiescent()
     }
 
     /// Waits (briefly) for the workers to go idle.
     pub(crate) fn wait_idle(&self, timeout: std::time::Duration) {
-        let mut scheduler = self.scheduler.lock();
-        if scheduler.running == 0 && scheduler.runnable.is_empty() {
-            return;
-        }
-        self.idle.wait_for(&mut scheduler, timeout);
+        self.scheduler.wait_idle(timeout);
     }
 }
 
 fn worker(inner: Arc<Inner>) {
     let _enter = enter_inner(inner.clone());
-    let mut scheduler = inner.scheduler.lock();
-    loop {
-        if inner.shutdown.load(Ordering::SeqCst) {
-            break;
-        }
-        let Some(cell) = scheduler.runnable.pop_front() else {
-            scheduler.idle += 1;
-            inner.work.wait(&mut scheduler);
-            scheduler.idle -= 1;
-            continue;
-        };
-        scheduler.running += 1;
-        drop(scheduler);
-        let more = cell.run(&inner);
-        scheduler = inner.scheduler.lock();
-        if more {
-            scheduler.runnable.push_back(cell);
-        }
-        scheduler.running -= 1;
-        if scheduler.running == 0 && scheduler.runnable.is_empty() {
-            inner.idle.notify_all();
-        }
-    }
+    inner.scheduler.work(&inner);
 }
 
 /// Routes a message: to a local process directly, otherwise over the
@@ -469,7 +429,7 @@ pub(crate) fn transport(message: Message) {
 
 /// Delivers `message` to the process `to` names (through its cached
 /// reference when it has one); `message.to` carries no reference.
-#[inline]
+#[inline(always)]
 fn route(inner: &Arc<Inner>, to: &UPID, message: Message) {
     if let Some(cell) = inner.lookup(to) {
         inner.deliver(&cell, Event::Message(message));
@@ -534,6 +494,7 @@ impl<P: Process> Spawned<P> {
 
     /// Waits until the process has terminated and returns it.
     pub fn join(self) -> P {
+        crate::scheduler::before_blocking();
         self.cell.wait(None);
         let process = self
             .cell
@@ -574,6 +535,7 @@ pub fn wait(pid: impl AsRef<UPID>, timeout: Option<stout::Duration>) -> bool {
         tracing::error!(%pid, "DEADLOCK DETECTED: a process is waiting for itself");
         return false;
     }
+    crate::scheduler::before_blocking();
     cell.wait(timeout.and_then(|t| t.to_std()))
 }
 
@@ -592,12 +554,22 @@ fn sender() -> UPID {
 
 /// Sends a message from the current process (from the empty UPID outside
 /// any process).
-pub fn send(to: &UPID, name: impl Into<std::borrow::Cow<'static, str>>, body: impl Into<bytes::Bytes>) {
+pub fn send(
+    to: &UPID,
+    name: impl Into<std::borrow::Cow<'static, str>>,
+    body: impl Into<bytes::Bytes>,
+) {
     post(&sender(), to, name, body);
 }
 
 /// Sends a message with an explicit sender (libprocess' `post(from, ...)`).
-pub fn post(from: &UPID, to: &UPID, name: impl Into<std::borrow::Cow<'static, str>>, body: impl Into<bytes::Bytes>) {
+#[inline]
+pub fn post(
+    from: &UPID,
+    to: &UPID,
+    name: impl Into<std::borrow::Cow<'static, str>>,
+    body: impl Into<bytes::Bytes>,
+) {
     if to.is_empty() {
         return;
     }

@@ -1,0 +1,166 @@
+//! The run queue: which processes have events to serve, and the worker
+//! threads that serve them.
+//!
+//! A process scheduled by the process a worker is running goes to that
+//! worker's next slot instead of the shared queue: it runs on the same
+//! thread right after, with no lock and no wake-up, which is what makes
+//! request/response between two processes fast. The slot is used a
+//! bounded number of times in a row, so other runnable processes keep
+//! their turn.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use parking_lot::{Condvar, Mutex};
+
+use crate::cell::Cell;
+use crate::runtime::Inner;
+
+/// How many times in a row a worker may run its next slot.
+const NEXT_LIMIT: usize = 32;
+
+#[derive(Default)]
+struct State {
+    runnable: VecDeque<Arc<Cell>>,
+    /// Workers running a process right now.
+    running: usize,
+    /// Workers waiting for work.
+    idle: usize,
+}
+
+#[derive(Default)]
+pub(crate) struct Scheduler {
+    state: Mutex<State>,
+    work: Condvar,
+    /// Signalled when the last running worker goes idle (for `settle`).
+    idle: Condvar,
+}
+
+thread_local! {
+    /// This worker's scheduler (by address) and its next slot.
+    static NEXT: RefCell<Option<(usize, Option<Arc<Cell>>)>> = const { RefCell::new(None) };
+}
+
+/// Before a worker blocks (a `wait` or a blocking future wait inside a
+/// handler), hands its next slot to the shared queue so another worker
+/// can run it: the thread may be waiting for exactly that process.
+pub(crate) fn before_blocking() {
+    let parked = NEXT.with(|next| {
+        next.try_borrow_mut()
+            .ok()
+            .and_then(|mut next| next.as_mut().and_then(|(_, slot)| slot.take()))
+    });
+    if let Some(cell) = parked {
+        if let Some(runtime) = cell.runtime.upgrade() {
+            runtime.scheduler.push(cell);
+        }
+    }
+}
+
+impl Scheduler {
+    fn id(&self) -> usize {
+        self as *const Scheduler as usize
+    }
+
+    /// Makes `cell` runnable.
+    #[inline]
+    pub(crate) fn schedule(&self, cell: Arc<Cell>) {
+        let cell = NEXT.with(|next| {
+            let Ok(mut next) = next.try_borrow_mut() else {
+                return Some(cell);
+            };
+            match next.as_mut() {
+                Some((id, slot @ None)) if *id == self.id() => {
+                    *slot = Some(cell);
+                    None
+                }
+                _ => Some(cell),
+            }
+        });
+        if let Some(cell) = cell {
+            self.push(cell);
+        }
+    }
+
+    pub(crate) fn push(&self, cell: Arc<Cell>) {
+        let mut state = self.state.lock();
+        state.runnable.push_back(cell);
+        if state.idle > 0 {
+            self.work.notify_one();
+        }
+    }
+
+    /// Wakes every worker (to notice shutdown).
+    pub(crate) fn wake_all(&self) {
+        let _state = self.state.lock();
+        self.work.notify_all();
+    }
+
+    /// Whether nothing is running or runnable.
+    pub(crate) fn quiescent(&self) -> bool {
+        let state = self.state.lock();
+        state.running == 0 && state.runnable.is_empty()
+    }
+
+    /// Waits (at most `timeout`) for the workers to go idle.
+    pub(crate) fn wait_idle(&self, timeout: std::time::Duration) {
+        let mut state = self.state.lock();
+        if state.running == 0 && state.runnable.is_empty() {
+            return;
+        }
+        self.idle.wait_for(&mut state, timeout);
+    }
+
+    /// A worker thread's loop, until the runtime shuts down.
+    pub(crate) fn work(&self, inner: &Arc<Inner>) {
+        NEXT.with(|next| *next.borrow_mut() = Some((self.id(), None)));
+        let mut state = self.state.lock();
+        loop {
+            if inner.shutdown.load(Ordering::SeqCst) {
+                break;
+            }
+            let Some(mut cell) = state.runnable.pop_front() else {
+                state.idle += 1;
+                self.work.wait(&mut state);
+                state.idle -= 1;
+                continue;
+            };
+            state.running += 1;
+            drop(state);
+            let mut streak = 0;
+            loop {
+                let more = cell.run(inner);
+                let next =
+                    NEXT.with(|next| next.borrow_mut().as_mut().and_then(|(_, slot)| slot.take()));
+                if more {
+                    if next.is_none() && self.state.lock().runnable.is_empty() {
+                        // Nothing else waits: keep running it here rather
+                        // than waking another worker for it.
+                        continue;
+                    }
+                    self.push(cell);
+                }
+                match next {
+                    Some(next) if streak < NEXT_LIMIT => {
+                        streak += 1;
+                        cell = next;
+                    }
+                    Some(next) => {
+                        self.push(next);
+                        break;
+                    }
+                    None => break,
+                }
+            }
+            state = self.state.lock();
+            state.running -= 1;
+            if state.running == 0 && state.runnable.is_empty() {
+                self.idle.notify_all();
+            }
+        }
+        drop(state);
+        NEXT.with(|next| *next.borrow_mut() = None);
+    }
+}
