@@ -1,13 +1,4 @@
-//! The port of Apache Mesos' libprocess: an actor runtime.
-//!
-//! Processes ([`Process`]) are values with `&mut self` handlers, addressed
-//! by [`UPID`] (`id@ip:port`). Each serves one event at a time, in FIFO
-//! order; many run in parallel on the runtime's worker threads. Code runs
-//! on a process through messages ([`send`]), [`dispatch`], [`defer`]red
-//! continuations of [`Future`]s and [`delay`]ed dispatches. All time goes
-//! through the [`Clock`], which tests pause and advance; [`Clock::settle`]
-//! waits until nothing is left to run, and [`testing`] has the filters and
-//! await helpers Mesos' tests are written with.
+#![doc = include_str!("../README.md")]
 
 mod cell;
 mod chain;
