@@ -5,11 +5,13 @@
 //! delivery). Baseline in the same run: the same shape with tokio tasks
 //! and `tokio::sync::mpsc` channels.
 
+mod common;
+
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion};
 use libprocess::{
     link, post, send, spawn, terminate, wait, Handlers, Process, Promise, Runtime, UPID,
 };
@@ -133,16 +135,13 @@ fn tokio_run(runtime: &tokio::runtime::Runtime) -> Duration {
 }
 
 fn bench(c: &mut Criterion) {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let runtime = Runtime::builder().workers(cores).build();
-    let tokio = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(cores)
-        .build()
-        .unwrap();
-    let mut group = c.benchmark_group("Process_BENCHMARK_ClientServer");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
-    group.throughput(Throughput::Elements(CLIENTS * REQUESTS));
+    let runtime = common::libprocess_runtime();
+    let tokio = common::tokio_runtime();
+    let mut group = common::group(
+        c,
+        "Process_BENCHMARK_ClientServer",
+        Some(CLIENTS * REQUESTS),
+    );
     group.bench_function("libprocess", |b| {
         b.iter_custom(|n| (0..n).map(|_| libprocess_run(&runtime)).sum())
     });

@@ -6,9 +6,11 @@
 //! project's machine. Baseline in the same run: the same chain with a
 //! tokio task serving closures from an mpsc channel and a oneshot reply.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion};
 use libprocess::{defer, dispatch, self_typed, spawn, terminate, wait, Process, Promise, Runtime};
 
 const REPEATS: u64 = 100_000;
@@ -94,16 +96,9 @@ fn tokio_run(runtime: &tokio::runtime::Runtime, copy: bool) -> Duration {
 }
 
 fn bench(c: &mut Criterion) {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let runtime = Runtime::builder().workers(cores).build();
-    let tokio = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(cores)
-        .build()
-        .unwrap();
-    let mut group = c.benchmark_group("Process_BENCHMARK_DispatchDefer");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
-    group.throughput(Throughput::Elements(REPEATS));
+    let runtime = common::libprocess_runtime();
+    let tokio = common::tokio_runtime();
+    let mut group = common::group(c, "Process_BENCHMARK_DispatchDefer", Some(REPEATS));
     for (name, copy) in [("Movable", false), ("Copyable", true)] {
         group.bench_function(format!("libprocess/{}", name), |b| {
             b.iter_custom(|n| (0..n).map(|_| libprocess_run(&runtime, copy)).sum())

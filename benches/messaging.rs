@@ -7,10 +7,12 @@
 //! - `round_trip`: 100,000 sequential ping/pong exchanges between two
 //!   actors (one message in flight), reported per exchange.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion};
 use libprocess::{post, send, spawn, terminate, wait, Handlers, Process, Promise, Runtime, UPID};
 
 const ONE_WAY: u64 = 1_000_000;
@@ -486,18 +488,11 @@ fn ractor_round_trip(runtime: &tokio::runtime::Runtime) -> Duration {
 }
 
 fn bench(c: &mut Criterion) {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let runtime = Runtime::builder().workers(cores).build();
-    let tokio = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(cores)
-        .build()
-        .unwrap();
+    let runtime = common::libprocess_runtime();
+    let tokio = common::tokio_runtime();
     let mut actix = actix::System::new();
 
-    let mut group = c.benchmark_group("one_way");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
-    group.throughput(Throughput::Elements(ONE_WAY));
+    let mut group = common::group(c, "one_way", Some(ONE_WAY));
     group.bench_function("libprocess", |b| {
         b.iter_custom(|n| (0..n).map(|_| libprocess_one_way(&runtime)).sum())
     });
@@ -512,10 +507,7 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
-    let mut group = c.benchmark_group("round_trip");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
-    group.throughput(Throughput::Elements(ROUND_TRIPS));
+    let mut group = common::group(c, "round_trip", Some(ROUND_TRIPS));
     group.bench_function("libprocess", |b| {
         b.iter_custom(|n| (0..n).map(|_| libprocess_round_trip(&runtime)).sum())
     });

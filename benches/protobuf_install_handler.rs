@@ -4,6 +4,8 @@
 //! `payload = [1, 1]` and up to 4 children). Baseline in the same run:
 //! decoding the same bytes with prost alone.
 
+mod common;
+
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -105,11 +107,8 @@ fn libprocess_run(runtime: &Runtime, body: &Bytes, count: u64) -> Duration {
 }
 
 fn bench(c: &mut Criterion) {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let runtime = Runtime::builder().workers(cores).build();
-    let mut group = c.benchmark_group("Process_BENCHMARK_ProtobufInstallHandler");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
+    let runtime = common::libprocess_runtime();
+    let mut group = common::group(c, "Process_BENCHMARK_ProtobufInstallHandler", None);
     for size in [0usize, 1, 5, 10, 50, 100, 500, 1000, 5000, 10000] {
         let body = Bytes::from(tree(size).encode_to_vec());
         // About 50 MB of messages per iteration, at least 100 of them.

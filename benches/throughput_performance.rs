@@ -4,10 +4,12 @@
 //! answered. Baseline in the same run: the same pairs as tokio tasks over
 //! `tokio::sync::mpsc` channels.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion};
 use libprocess::{send, spawn, terminate, wait, Handlers, Process, Promise, Runtime, UPID};
 
 /// Messages per measured iteration: pings and pongs, as the C++ count.
@@ -132,18 +134,11 @@ fn tokio_run(runtime: &tokio::runtime::Runtime, pairs: u64) -> Duration {
 }
 
 fn bench(c: &mut Criterion) {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let runtime = Runtime::builder().workers(cores).build();
-    let tokio = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(cores)
-        .build()
-        .unwrap();
-    let pairs = cores as u64;
+    let runtime = common::libprocess_runtime();
+    let tokio = common::tokio_runtime();
+    let pairs = common::cores() as u64;
 
-    let mut group = c.benchmark_group("Process_BENCHMARK_ThroughputPerformance");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
-    group.throughput(Throughput::Elements(TOTAL));
+    let mut group = common::group(c, "Process_BENCHMARK_ThroughputPerformance", Some(TOTAL));
     group.bench_function("libprocess", |b| {
         b.iter_custom(|iters| (0..iters).map(|_| libprocess_run(&runtime, pairs)).sum())
     });

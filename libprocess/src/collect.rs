@@ -7,43 +7,38 @@ use parking_lot::Mutex;
 
 use crate::future::{take, Future, Outcome, Promise};
 
-/// Discarding `result` discards every input first, then the result itself.
-fn discard_inputs_then<T, R>(
-    result: &Future<R>,
-    inputs: &[Future<T>],
-    promise: Arc<Mutex<Option<Promise<R>>>>,
-) where
+type Slot<R> = Arc<Mutex<Option<Promise<R>>>>;
+
+/// The result of combining `inputs`, and the slot of its promise: whoever
+/// takes the promise decides the result. Discarding the result takes it,
+/// discards every input, then discards the result; an abandoned input
+/// drops it, abandoning the result.
+fn combined<T, R>(inputs: &[Future<T>]) -> (Slot<R>, Future<R>)
+where
     T: Send + Sync + 'static,
     R: Send + Sync + 'static,
 {
-    let inputs: Vec<_> = inputs.iter().map(Future::downgrade).collect();
+    let promise = Promise::new();
+    let result = promise.future();
+    let slot = Arc::new(Mutex::new(Some(promise)));
+    let weak: Vec<_> = inputs.iter().map(Future::downgrade).collect();
+    let on_discard = slot.clone();
     result.on_discard(move || {
         // Taken first, so inputs completing as they are discarded find the
         // result already decided.
-        let promise = promise.lock().take();
-        for input in inputs.iter().filter_map(|f| f.upgrade()) {
+        let promise = take(&on_discard);
+        for input in weak.iter().filter_map(|f| f.upgrade()) {
             input.discard();
         }
         if let Some(promise) = promise {
             promise.discard();
         }
     });
-}
-
-/// Abandons the result (by dropping its promise) when an input is
-/// abandoned.
-fn abandon_with_inputs<T, R>(inputs: &[Future<T>], promise: &Arc<Mutex<Option<Promise<R>>>>)
-where
-    T: Send + Sync + 'static,
-    R: Send + Sync + 'static,
-{
     for input in inputs {
-        let promise = promise.clone();
-        input.on_abandoned(move || {
-            let promise = promise.lock().take();
-            drop(promise);
-        });
+        let slot = slot.clone();
+        input.on_abandoned(move || drop(take(&slot)));
     }
+    (slot, result)
 }
 
 /// The values of all `futures`, in order, once all are ready. Fails as soon
@@ -54,11 +49,7 @@ pub fn collect<T: Clone + Send + Sync + 'static>(futures: Vec<Future<T>>) -> Fut
     if futures.is_empty() {
         return Future::ready(Vec::new());
     }
-    let promise = Promise::new();
-    let result = promise.future();
-    let promise = Arc::new(Mutex::new(Some(promise)));
-    discard_inputs_then(&result, &futures, promise.clone());
-    abandon_with_inputs(&futures, &promise);
+    let (promise, result) = combined(&futures);
     let values = Arc::new(Mutex::new((vec![None; futures.len()], futures.len())));
     for (i, future) in futures.iter().enumerate() {
         let promise = promise.clone();
@@ -99,11 +90,7 @@ pub fn await_all<T: Send + Sync + 'static>(futures: Vec<Future<T>>) -> Future<Ve
     if futures.is_empty() {
         return Future::ready(Vec::new());
     }
-    let promise = Promise::new();
-    let result = promise.future();
-    let promise = Arc::new(Mutex::new(Some(promise)));
-    discard_inputs_then(&result, &futures, promise.clone());
-    abandon_with_inputs(&futures, &promise);
+    let (promise, result) = combined(&futures);
     let remaining = Arc::new(Mutex::new(futures.len()));
     let all = Arc::new(futures);
     for future in all.iter() {

@@ -287,16 +287,11 @@ pub fn expect_no_future_messages(
     expect_message(name.into(), from.into(), to.into(), false, Times::Never);
 }
 
-/// The name libprocess gives a protobuf message: its full type name.
-fn protobuf_name<M: prost::Name>() -> String {
-    M::full_name()
-}
-
 fn expect_protobuf<M>(from: Match<UPID>, to: Match<UPID>, drop: bool, times: Times) -> Future<M>
 where
     M: prost::Message + prost::Name + Default + Clone + Send + Sync + 'static,
 {
-    expect_message(protobuf_name::<M>().into(), from, to, drop, times).then(|message| {
+    expect_message(crate::name_of::<M>().into(), from, to, drop, times).then(|message| {
         match M::decode(message.body) {
             Ok(m) => Future::ready(m),
             Err(e) => Future::failed(format!("Failed to parse {}: {}", M::full_name(), e)),
@@ -322,9 +317,12 @@ where
 }
 
 /// `DROP_PROTOBUFS(M(), from, to)`: drops every matching `M`.
-pub fn drop_protobufs<M: prost::Name>(from: impl Into<Match<UPID>>, to: impl Into<Match<UPID>>) {
+pub fn drop_protobufs<M: prost::Name + 'static>(
+    from: impl Into<Match<UPID>>,
+    to: impl Into<Match<UPID>>,
+) {
     expect_message(
-        protobuf_name::<M>().into(),
+        crate::name_of::<M>().into(),
         from.into(),
         to.into(),
         true,
@@ -333,12 +331,12 @@ pub fn drop_protobufs<M: prost::Name>(from: impl Into<Match<UPID>>, to: impl Int
 }
 
 /// `EXPECT_NO_FUTURE_PROTOBUFS(M(), from, to)`.
-pub fn expect_no_future_protobufs<M: prost::Name>(
+pub fn expect_no_future_protobufs<M: prost::Name + 'static>(
     from: impl Into<Match<UPID>>,
     to: impl Into<Match<UPID>>,
 ) {
     expect_message(
-        protobuf_name::<M>().into(),
+        crate::name_of::<M>().into(),
         from.into(),
         to.into(),
         false,

@@ -7,5 +7,7 @@ mod future_test;
 mod loop_test;
 mod metrics_test;
 mod process_test;
+mod protobuf_test;
 mod statistics_test;
+mod testing_test;
 mod time_series_test;
