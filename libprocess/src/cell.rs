@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 
 use parking_lot::{Condvar, Mutex};
 
-use crate::event::{Event, EventRef};
+use crate::event::{Event, EventRef, Served};
 use crate::process::AnyProcess;
 use crate::runtime::{Inner, CURRENT_PROCESS};
 use crate::{Time, UPID};
@@ -175,7 +175,8 @@ impl Cell {
                     pending.pop_front().expect("swapped in a non-empty queue")
                 }
             };
-            let terminate = matches!(event, Event::Terminate { .. });
+            let event = event.into_served(&self.pid);
+            let terminate = matches!(event, Served::Terminate);
             if !terminate
                 && (self.inject.load(Ordering::Acquire) || runtime.filtered(&self.pid, &event))
             {
@@ -243,14 +244,14 @@ impl Cell {
 }
 
 /// A view of an event for filters.
-pub(crate) fn event_ref<'a>(to: &'a UPID, event: &'a Event) -> Option<EventRef<'a>> {
+pub(crate) fn event_ref<'a>(to: &'a UPID, event: &'a Served) -> Option<EventRef<'a>> {
     match event {
-        Event::Message(message) => Some(EventRef::Message(message)),
-        Event::Dispatch(dispatch) => Some(EventRef::Dispatch {
+        Served::Message(message) => Some(EventRef::Message(message)),
+        Served::Dispatch(dispatch) => Some(EventRef::Dispatch {
             to,
             method: dispatch.method,
         }),
-        Event::Exited(from) => Some(EventRef::Exited { from, to }),
-        Event::Terminate { .. } => None,
+        Served::Exited(from) => Some(EventRef::Exited { from, to }),
+        Served::Terminate => None,
     }
 }

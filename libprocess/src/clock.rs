@@ -246,6 +246,12 @@ impl Clock {
     /// or something outside the runtime acts. Meant for a paused clock;
     /// with a running clock it ignores timers.
     pub fn settle() {
+        if current_cell().is_some() {
+            // The caller's own process counts as running: it would wait
+            // for itself forever (libprocess aborts here).
+            tracing::error!("Clock::settle() called from inside a process; ignoring it");
+            return;
+        }
         Inner::with(|inner| loop {
             let first = clock_quiet(inner);
             if first.is_none() {

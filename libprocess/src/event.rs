@@ -6,7 +6,8 @@ use std::fmt;
 
 use bytes::Bytes;
 
-use crate::UPID;
+use crate::id::Id;
+use crate::{Address, UPID};
 
 /// A libprocess message: a name, the sender, the receiver and a body
 /// (protobuf bytes for Mesos).
@@ -44,11 +45,62 @@ pub(crate) struct Dispatch {
 
 /// Boxed payloads keep an event at a few words, so queues of many events
 /// move and store little.
+/// A message as it waits in a mailbox: without its receiver (the mailbox
+/// is the receiver's) and with its sender's id and address only, which
+/// keeps queued events small.
+pub(crate) struct Queued {
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) from: Id,
+    pub(crate) from_address: Address,
+    pub(crate) body: Bytes,
+}
+
+impl Queued {
+    pub(crate) fn new(message: Message) -> Queued {
+        let Message {
+            name, from, body, ..
+        } = message;
+        let from_address = from.address();
+        Queued {
+            name,
+            from: from.into_id(),
+            from_address,
+            body,
+        }
+    }
+}
+
+/// An event in a mailbox.
 pub(crate) enum Event {
-    Message(Message),
+    Message(Queued),
     Dispatch(Dispatch),
     Exited(UPID),
     Terminate { inject: bool },
+}
+
+/// An event being served by `to`.
+pub(crate) enum Served {
+    Message(Message),
+    Dispatch(Dispatch),
+    Exited(UPID),
+    Terminate,
+}
+
+impl Event {
+    /// The event as `to` serves it.
+    pub(crate) fn into_served(self, to: &UPID) -> Served {
+        match self {
+            Event::Message(queued) => Served::Message(Message {
+                name: queued.name,
+                from: UPID::from_parts(queued.from, queued.from_address),
+                to: to.detached(),
+                body: queued.body,
+            }),
+            Event::Dispatch(dispatch) => Served::Dispatch(dispatch),
+            Event::Exited(pid) => Served::Exited(pid),
+            Event::Terminate { .. } => Served::Terminate,
+        }
+    }
 }
 
 /// What a [`Filter`](crate::filter::Filter) sees of an event about to be

@@ -49,6 +49,18 @@ impl UPID {
         &self.id
     }
 
+    pub(crate) fn from_parts(id: Id, address: Address) -> UPID {
+        UPID {
+            id,
+            address,
+            reference: None,
+        }
+    }
+
+    pub(crate) fn into_id(self) -> Id {
+        self.id
+    }
+
     pub(crate) fn raw_id(&self) -> &Id {
         &self.id
     }

@@ -7,7 +7,7 @@ use std::fmt;
 
 use rustc_hash::FxBuildHasher;
 
-use crate::event::{Event, Message};
+use crate::event::{Message, Served};
 use crate::UPID;
 
 /// An actor: a value with `&mut self` handlers, serving one event at a
@@ -96,7 +96,7 @@ impl<P> fmt::Debug for Handlers<P> {
 pub(crate) trait AnyProcess: Send {
     fn initialize(&mut self);
     /// Serves one event; a terminate event runs `finalize`.
-    fn serve(&mut self, event: Event);
+    fn serve(&mut self, event: Served);
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 }
 
@@ -119,9 +119,9 @@ impl<P: Process> AnyProcess for Slot<P> {
         self.process.initialize(&mut self.handlers);
     }
 
-    fn serve(&mut self, event: Event) {
+    fn serve(&mut self, event: Served) {
         match event {
-            Event::Message(message) => {
+            Served::Message(message) => {
                 if let Some(handler) = self.handlers.messages.get_mut(&message.name) {
                     handler(&mut self.process, &message);
                 } else if let Some(to) = self.handlers.delegates.get(&message.name) {
@@ -136,9 +136,9 @@ impl<P: Process> AnyProcess for Slot<P> {
                     );
                 }
             }
-            Event::Dispatch(dispatch) => (dispatch.f)(&mut self.process),
-            Event::Exited(pid) => self.process.exited(&pid),
-            Event::Terminate { .. } => self.process.finalize(),
+            Served::Dispatch(dispatch) => (dispatch.f)(&mut self.process),
+            Served::Exited(pid) => self.process.exited(&pid),
+            Served::Terminate => self.process.finalize(),
         }
     }
 

@@ -16,7 +16,7 @@ use rustc_hash::FxBuildHasher;
 use crate::cell::event_ref;
 pub(crate) use crate::cell::Cell;
 use crate::clock::{self, ClockState};
-use crate::event::{Event, Message};
+use crate::event::{Event, Message, Queued, Served};
 use crate::filter::Filter;
 use crate::id::Id;
 use crate::process::{Process, Slot};
@@ -329,7 +329,7 @@ impl Inner {
         self.scheduler.schedule(cell);
     }
 
-    pub(crate) fn filtered(&self, to: &UPID, event: &Event) -> bool {
+    pub(crate) fn filtered(&self, to: &UPID, event: &Served) -> bool {
         if !self.filtering.load(Ordering::Acquire) {
             return false;
         }
@@ -432,7 +432,7 @@ pub(crate) fn transport(message: Message) {
 #[inline(always)]
 fn route(inner: &Arc<Inner>, to: &UPID, message: Message) {
     if let Some(cell) = inner.lookup(to) {
-        inner.deliver(&cell, Event::Message(message));
+        inner.deliver(&cell, Event::Message(Queued::new(message)));
     } else if to.address() != inner.address {
         tracing::debug!(name = %message.name, %to, "No transport yet: dropping a remote message");
     } else {
