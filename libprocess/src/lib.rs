@@ -20,6 +20,7 @@ mod runtime;
 mod scheduler;
 pub mod testing;
 mod time;
+pub mod wire;
 
 pub use chain::{undiscardable, undiscardable_fn};
 pub use clock::{Clock, Timer};

@@ -8,6 +8,8 @@ mod loop_test;
 mod metrics_test;
 mod process_test;
 mod protobuf_test;
+mod request_decoder_test;
 mod statistics_test;
 mod testing_test;
 mod time_series_test;
+mod wire_test;

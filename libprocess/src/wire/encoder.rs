@@ -1,0 +1,177 @@
+//! What libprocess writes: a message as an HTTP request, and the
+//! responses to requests.
+
+use std::fmt::Write as _;
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+use crate::{Message, Time};
+
+/// The `Host` header of an outgoing message. Mesos 0.22 to 1.11 send it
+/// empty; later versions send the destination address. Both are accepted
+/// by every libprocess, so this port sends what 1.11 sends.
+const HOST: &str = "";
+
+/// Encodes `message` exactly as libprocess 1.11 does:
+///
+/// ```text
+/// POST /<to id>/<name> HTTP/1.1
+/// User-Agent: libprocess/<from>
+/// Libprocess-From: <from>
+/// Connection: Keep-Alive
+/// Host:
+/// Transfer-Encoding: chunked        (only with a body)
+///
+/// <body length in hex>\r\n<body>\r\n0\r\n\r\n
+/// ```
+pub fn encode_message(message: &Message, out: &mut BytesMut) {
+    let body = &message.body;
+    out.reserve(160 + message.name.len() + body.len());
+    let mut head = String::with_capacity(160);
+    head.push_str("POST ");
+    if !message.to.id().is_empty() {
+        head.push('/');
+        head.push_str(message.to.id());
+    }
+    // Writing to a String cannot fail.
+    let _ = write!(
+        head,
+        "/{} HTTP/1.1\r\nUser-Agent: libprocess/{}\r\nLibprocess-From: {}\r\nConnection: Keep-Alive\r\nHost: {}\r\n",
+        message.name, message.from, message.from, HOST
+    );
+    if body.is_empty() {
+        head.push_str("\r\n");
+        out.put_slice(head.as_bytes());
+        return;
+    }
+    let _ = write!(
+        head,
+        "Transfer-Encoding: chunked\r\n\r\n{:x}\r\n",
+        body.len()
+    );
+    out.put_slice(head.as_bytes());
+    out.put_slice(body);
+    out.put_slice(b"\r\n0\r\n\r\n");
+}
+
+/// [`encode_message`] into a fresh buffer.
+pub fn message_bytes(message: &Message) -> Bytes {
+    let mut out = BytesMut::new();
+    encode_message(message, &mut out);
+    out.freeze()
+}
+
+/// The reason phrase libprocess uses for `code`.
+pub fn reason(code: u16) -> &'static str {
+    match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        409 => "Conflict",
+        413 => "Request Entity Too Large",
+        415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Unknown",
+    }
+}
+
+/// A response as libprocess writes it (in the order a Mesos 1.12 master
+/// was seen writing them): status line, `Date`, the headers,
+/// `Content-Length`, then the body. `202 Accepted` for a delivered
+/// message has no body; `404 Not Found` carries libprocess' text body.
+pub fn encode_response(
+    code: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    date: Time,
+    out: &mut BytesMut,
+) {
+    let mut head = String::with_capacity(128);
+    let _ = write!(
+        head,
+        "HTTP/1.1 {} {}\r\nDate: {}\r\n",
+        code,
+        reason(code),
+        http_date(date)
+    );
+    for (name, value) in headers {
+        let _ = write!(head, "{}: {}\r\n", name, value);
+    }
+    let _ = write!(head, "Content-Length: {}\r\n\r\n", body.len());
+    out.reserve(head.len() + body.len());
+    out.put_slice(head.as_bytes());
+    out.put_slice(body);
+}
+
+/// The response to a message request: `202 Accepted`, or libprocess' `404`
+/// when no such process exists.
+pub fn encode_message_response(delivered: bool, date: Time, out: &mut BytesMut) {
+    if delivered {
+        encode_response(202, &[], b"", date, out);
+    } else {
+        encode_response(
+            404,
+            &[("Content-Type", "text/plain; charset=utf-8")],
+            b"404 Not Found.",
+            date,
+            out,
+        );
+    }
+}
+
+/// RFC 1123 date in GMT, as HTTP `Date` headers carry it:
+/// `Sun, 22 Nov 2026 04:40:26 GMT`.
+pub fn http_date(time: Time) -> String {
+    let secs = time.duration().ns().div_euclid(1_000_000_000);
+    let days = secs.div_euclid(86_400);
+    let seconds_of_day = secs.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        day,
+        MONTHS[(month - 1) as usize],
+        year,
+        seconds_of_day / 3600,
+        seconds_of_day % 3600 / 60,
+        seconds_of_day % 60
+    )
+}
+
+/// The proleptic Gregorian date of `days` since 1970-01-01 (Howard
+/// Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
