@@ -20,6 +20,7 @@ mod runtime;
 mod scheduler;
 pub mod testing;
 mod time;
+mod transport;
 pub mod wire;
 
 pub use chain::{undiscardable, undiscardable_fn};

@@ -48,6 +48,9 @@ pub struct Runtime {
 pub struct Builder {
     workers: usize,
     address: Address,
+    listen: Option<Address>,
+    advertise_ip: Option<Ipv4Addr>,
+    advertise_port: Option<u16>,
 }
 
 impl Builder {
@@ -65,10 +68,108 @@ impl Builder {
         self
     }
 
+    /// Listens on `address` for messages from peers (port 0: any free
+    /// port); UPIDs then carry the address actually bound, or what
+    /// [`Builder::advertise_ip`]/[`Builder::advertise_port`] say.
+    pub fn listen(mut self, address: Address) -> Builder {
+        self.listen = Some(address);
+        self
+    }
+
+    /// The IP put in UPIDs instead of the bound one (not bound itself).
+    pub fn advertise_ip(mut self, ip: Ipv4Addr) -> Builder {
+        self.advertise_ip = Some(ip);
+        self
+    }
+
+    /// The port put in UPIDs instead of the bound one.
+    pub fn advertise_port(mut self, port: u16) -> Builder {
+        self.advertise_port = Some(port);
+        self
+    }
+
+    /// Settings from `LIBPROCESS_IP`, `LIBPROCESS_PORT`,
+    /// `LIBPROCESS_ADVERTISE_IP` and `LIBPROCESS_ADVERTISE_PORT`, as a
+    /// libprocess binary reads them; always listening (on 0.0.0.0 and any
+    /// free port by default). A bad value is an error naming the variable.
+    pub fn from_environment() -> stout::Try<Builder> {
+        let variable = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let ip = |name: &str| -> stout::Try<Option<Ipv4Addr>> {
+            variable(name)
+                .map(|v| {
+                    v.parse::<Ipv4Addr>().map_err(|_| {
+                        stout::Error::new(format!("{} must be an IPv4 address, got '{}'", name, v))
+                    })
+                })
+                .transpose()
+        };
+        let port = |name: &str| -> stout::Try<Option<u16>> {
+            variable(name)
+                .map(|v| {
+                    v.parse::<u16>().map_err(|_| {
+                        stout::Error::new(format!("{} must be a port (0-65535), got '{}'", name, v))
+                    })
+                })
+                .transpose()
+        };
+        let listen = SocketAddrV4::new(
+            ip("LIBPROCESS_IP")?.unwrap_or(Ipv4Addr::UNSPECIFIED),
+            port("LIBPROCESS_PORT")?.unwrap_or(0),
+        );
+        let mut builder = Builder::default().listen(listen);
+        builder.advertise_ip = ip("LIBPROCESS_ADVERTISE_IP")?;
+        builder.advertise_port = match port("LIBPROCESS_ADVERTISE_PORT")? {
+            Some(0) => {
+                return Err(stout::Error::new(
+                    "LIBPROCESS_ADVERTISE_PORT must be a port (1-65535), got '0'",
+                ))
+            }
+            other => other,
+        };
+        Ok(builder)
+    }
+
     /// Starts the runtime's threads.
+    ///
+    /// # Panics
+    ///
+    /// When listening was asked for and the socket cannot be bound; use
+    /// [`Builder::try_build`] to get that as an error.
     pub fn build(self) -> Runtime {
+        self.try_build()
+            .unwrap_or_else(|e| panic!("Failed to start the runtime: {}", e))
+    }
+
+    /// Starts the runtime's threads and, if asked, its listening socket.
+    pub fn try_build(self) -> stout::Try<Runtime> {
+        let (listener, address) = match self.listen {
+            None => (None, self.address),
+            Some(listen) => {
+                let listener = std::net::TcpListener::bind(listen).map_err(|e| {
+                    stout::Error::errno(format!("Failed to bind on {}", listen), &e)
+                })?;
+                let bound = match listener.local_addr() {
+                    Ok(std::net::SocketAddr::V4(bound)) => bound,
+                    _ => return Err(stout::Error::new("Failed to read the bound IPv4 address")),
+                };
+                let ip = match self.advertise_ip {
+                    Some(ip) => ip,
+                    None if bound.ip().is_unspecified() => {
+                        match stout::net::advertise_address((*bound.ip()).into())? {
+                            std::net::IpAddr::V4(ip) => ip,
+                            std::net::IpAddr::V6(_) => return Err(stout::Error::new(
+                                "This host's name resolves to an IPv6 address; set LIBPROCESS_IP",
+                            )),
+                        }
+                    }
+                    None => *bound.ip(),
+                };
+                let port = self.advertise_port.unwrap_or(bound.port());
+                (Some(listener), SocketAddrV4::new(ip, port))
+            }
+        };
         let inner = Arc::new(Inner {
-            address: self.address,
+            address,
             processes: DashMap::with_hasher(FxBuildHasher),
             scheduler: Scheduler::default(),
             clock: Mutex::new(ClockState::new()),
@@ -81,6 +182,7 @@ impl Builder {
             tests_filter: OnceLock::new(),
             default_executor: OnceLock::new(),
             metrics: OnceLock::new(),
+            transport: OnceLock::new(),
             shutdown: AtomicBool::new(false),
         });
         let mut threads = Vec::with_capacity(self.workers + 1);
@@ -100,7 +202,12 @@ impl Builder {
                 .spawn(move || clock::timer_loop(timers))
                 .expect("spawning the clock thread"),
         );
-        Runtime { inner, threads }
+        if let Some(listener) = listener {
+            let transport = crate::transport::Transport::start(listener, Arc::downgrade(&inner))
+                .map_err(|e| stout::Error::errno("Failed to start the transport", &e))?;
+            let _ = inner.transport.set(transport);
+        }
+        Ok(Runtime { inner, threads })
     }
 }
 
@@ -115,6 +222,9 @@ impl Default for Builder {
         Builder {
             workers,
             address: SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0),
+            listen: None,
+            advertise_ip: None,
+            advertise_port: None,
         }
     }
 }
@@ -150,6 +260,9 @@ impl Default for Runtime {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
+        if let Some(transport) = self.inner.transport.get() {
+            transport.shutdown();
+        }
         self.inner.shutdown.store(true, Ordering::SeqCst);
         self.inner.scheduler.wake_all();
         {
@@ -204,6 +317,8 @@ pub(crate) struct Inner {
     filtering: AtomicBool,
     /// The metrics registered on this runtime.
     pub(crate) metrics: OnceLock<Arc<crate::metrics::Registry>>,
+    /// Sockets, when the runtime listens.
+    transport: OnceLock<crate::transport::Transport>,
     /// The process `defer_here` uses outside any process.
     default_executor: OnceLock<UPID>,
     /// The expectations of `testing`, installed as the filter on first use.
@@ -293,7 +408,11 @@ impl Inner {
     #[inline]
     pub(crate) fn lookup(&self, pid: &UPID) -> Option<Arc<Cell>> {
         if let Some(cell) = pid.reference.as_ref().and_then(Weak::upgrade) {
-            return Some(cell);
+            // A UPID handed out by another runtime in this OS process names
+            // a process that is remote to this one.
+            if std::ptr::eq(cell.runtime.as_ptr(), self) {
+                return Some(cell);
+            }
         }
         if pid.address() != self.address {
             return None;
@@ -378,9 +497,12 @@ impl Inner {
                 }
             }
             Some(_) => {}
-            None if to.address() != self.address => {
-                tracing::debug!(%to, "Remote links need the transport; reporting the link as broken");
-            }
+            None if to.address() != self.address => match self.transport.get() {
+                Some(transport) => return transport.link(self, linker, to),
+                None => {
+                    tracing::debug!(%to, "Remote link without a transport; reporting it broken")
+                }
+            },
             None => {}
         }
         self.deliver(linker, Event::Exited(to.detached()));
@@ -398,6 +520,28 @@ impl Inner {
                     .clone()
             })
             .clone()
+    }
+
+    /// The address in this runtime's UPIDs.
+    pub(crate) fn address(&self) -> Address {
+        self.address
+    }
+
+    /// Delivers a message that arrived from a peer; false when no such
+    /// process exists here.
+    pub(crate) fn deliver_local(self: &Arc<Inner>, message: Message) -> bool {
+        let to = message.to.clone();
+        match self.lookup(&to) {
+            Some(cell) => self.deliver(&cell, Event::Message(Queued::new(message))),
+            None => false,
+        }
+    }
+
+    /// The connection to a peer ended: linkers hear about it.
+    pub(crate) fn connection_broken(self: &Arc<Inner>, address: Address, generation: u64) {
+        if let Some(transport) = self.transport.get() {
+            transport.broken(self, address, generation);
+        }
     }
 
     /// Every local process' cell (for resetting clocks).
@@ -434,7 +578,12 @@ fn route(inner: &Arc<Inner>, to: &UPID, message: Message) {
     if let Some(cell) = inner.lookup(to) {
         inner.deliver(&cell, Event::Message(Queued::new(message)));
     } else if to.address() != inner.address {
-        tracing::debug!(name = %message.name, %to, "No transport yet: dropping a remote message");
+        match inner.transport.get() {
+            Some(transport) => transport.send(inner, &message),
+            None => {
+                tracing::debug!(name = %message.name, %to, "Not listening: dropping a remote message")
+            }
+        }
     } else {
         tracing::debug!(name = %message.name, %to, "Dropping message to an unknown process");
     }

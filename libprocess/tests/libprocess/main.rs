@@ -12,4 +12,5 @@ mod request_decoder_test;
 mod statistics_test;
 mod testing_test;
 mod time_series_test;
+mod transport_test;
 mod wire_test;

@@ -1,0 +1,257 @@
+//! Messages over sockets: libprocess' `ProcessTest.Remote` and the
+//! intent of `ProcessRemoteLinkTest.RemoteLink`, with runtimes that
+//! listen on loopback.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
+
+use bytes::Bytes;
+use libprocess::testing;
+use libprocess::wire::message_bytes;
+use libprocess::{
+    link, send, spawn, terminate, wait, Builder, Future, Handlers, Message, Process, Promise, UPID,
+};
+
+fn loopback() -> SocketAddrV4 {
+    SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)
+}
+
+fn listening() -> testing::TestRuntime {
+    testing::runtime_with(Builder::default().workers(2).listen(loopback()))
+}
+
+/// Hands each `handler` message to the next waiting promise.
+struct Handler {
+    received: Vec<Promise<Message>>,
+}
+
+impl Process for Handler {
+    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+        handlers.install_message("handler", |h: &mut Handler, m: &Message| {
+            if !h.received.is_empty() {
+                h.received.remove(0).set(m.clone());
+            }
+        });
+    }
+}
+
+fn handler() -> (libprocess::PID<Handler>, Future<Message>) {
+    let promise = Promise::new();
+    let future = promise.future();
+    (
+        spawn(Handler {
+            received: vec![promise],
+        }),
+        future,
+    )
+}
+
+fn read_until(stream: &mut TcpStream, needle: &[u8]) -> Vec<u8> {
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !received.windows(needle.len()).any(|w| w == needle) {
+        let n = stream.read(&mut buffer).expect("reads");
+        assert!(
+            n > 0,
+            "connection closed early: {:?}",
+            String::from_utf8_lossy(&received)
+        );
+        received.extend_from_slice(&buffer[..n]);
+    }
+    received
+}
+
+#[test]
+fn remote() {
+    let rt = listening();
+    let address = rt.runtime().address();
+    assert_ne!(address.port(), 0);
+    let (pid, received) = handler();
+    assert_eq!(pid.upid().address(), address);
+
+    // A peer that is not us: a raw socket speaking the wire format.
+    let peer = TcpListener::bind(loopback()).unwrap();
+    let peer_address = match peer.local_addr().unwrap() {
+        std::net::SocketAddr::V4(a) => a,
+        _ => unreachable!(),
+    };
+    let from = UPID::new("peer", peer_address);
+    let mut socket = TcpStream::connect(address).unwrap();
+    socket
+        .write_all(&message_bytes(&Message {
+            name: "handler".into(),
+            from: from.clone(),
+            to: pid.upid().clone(),
+            body: Bytes::from_static(b"hello"),
+        }))
+        .unwrap();
+    let message = testing::await_ready(&received);
+    assert_eq!(message.from, from);
+    assert_eq!(&message.body[..], b"hello");
+    let reply = read_until(&mut socket, b"\r\n\r\n");
+    assert!(
+        reply.starts_with(b"HTTP/1.1 202 Accepted\r\n"),
+        "{:?}",
+        String::from_utf8_lossy(&reply)
+    );
+
+    // A message to a process that does not exist is answered 404.
+    socket
+        .write_all(&message_bytes(&Message {
+            name: "handler".into(),
+            from: from.clone(),
+            to: UPID::new("nosuch", address),
+            body: Bytes::new(),
+        }))
+        .unwrap();
+    let reply = read_until(&mut socket, b"404 Not Found.");
+    assert!(reply.starts_with(b"HTTP/1.1 404 Not Found\r\n"));
+
+    // Our process sends to the peer over a connection of its own, with
+    // libprocess' exact encoding.
+    libprocess::dispatch(&pid, move |_| send(&from, "pong", &b"back"[..]));
+    let (mut inbound, _) = peer.accept().unwrap();
+    let bytes = read_until(&mut inbound, b"0\r\n\r\n");
+    let expected = message_bytes(&Message {
+        name: "pong".into(),
+        from: pid.upid().clone(),
+        to: UPID::new("peer", peer_address),
+        body: Bytes::from_static(b"back"),
+    });
+    assert_eq!(bytes, expected);
+
+    terminate(&pid, true);
+    wait(&pid, None);
+}
+
+/// Answers `ping` with `pong`.
+struct Ponger;
+
+impl Process for Ponger {
+    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+        handlers.install("ping", |_, from, body| {
+            send(from, "pong", Bytes::copy_from_slice(body))
+        });
+    }
+}
+
+#[test]
+fn two_runtimes_exchange_messages() {
+    let remote = Builder::default().workers(2).listen(loopback()).build();
+    let ponger = {
+        let _enter = remote.enter();
+        spawn(Ponger)
+    };
+    let _rt = listening();
+    let promise = Promise::new();
+    let pong = promise.future();
+    struct Pinger {
+        pong: Option<Promise<Message>>,
+    }
+    impl Process for Pinger {
+        fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+            handlers.install_message("pong", |p: &mut Pinger, m: &Message| {
+                if let Some(pong) = p.pong.take() {
+                    pong.set(m.clone());
+                }
+            });
+        }
+    }
+    let pinger = spawn(Pinger {
+        pong: Some(promise),
+    });
+    let target = ponger.upid().clone();
+    libprocess::dispatch(&pinger, move |_| send(&target, "ping", &b"42"[..]));
+    let message = testing::await_ready(&pong);
+    assert_eq!(message.from, *ponger.upid());
+    assert_eq!(&message.body[..], b"42");
+    terminate(&pinger, true);
+    wait(&pinger, None);
+}
+
+/// Links to `pid` when started; reports `exited`.
+struct Linker {
+    pid: UPID,
+    exited: Option<Promise<UPID>>,
+}
+
+impl Process for Linker {
+    fn initialize(&mut self, _: &mut Handlers<Self>) {
+        link(&self.pid);
+    }
+
+    fn exited(&mut self, pid: &UPID) {
+        if let Some(exited) = self.exited.take() {
+            exited.set(pid.clone());
+        }
+    }
+}
+
+#[test]
+fn remote_link() {
+    let remote = Builder::default().workers(2).listen(loopback()).build();
+    let linkee = {
+        let _enter = remote.enter();
+        spawn(Ponger)
+    };
+    let _rt = listening();
+    let promise = Promise::new();
+    let exited = promise.future();
+    let linker = spawn(Linker {
+        pid: linkee.upid().clone(),
+        exited: Some(promise),
+    });
+    assert!(exited.is_pending());
+    // The peer goes away: the linked connection breaks (or, had it not
+    // been made yet, cannot be made); either way the linker hears of it.
+    drop(remote);
+    testing::await_eq(linkee.upid().clone(), &exited);
+    terminate(&linker, true);
+    wait(&linker, None);
+}
+
+#[test]
+fn malformed_request_closes_only_that_connection() {
+    let rt = listening();
+    let address = rt.runtime().address();
+    let (pid, received) = handler();
+    let mut bad = TcpStream::connect(address).unwrap();
+    bad.write_all(b"GARBAGE\r\n\r\n").unwrap();
+    let mut buffer = [0u8; 16];
+    assert_eq!(
+        bad.read(&mut buffer).unwrap(),
+        0,
+        "closed without a response"
+    );
+
+    let mut good = TcpStream::connect(address).unwrap();
+    good.write_all(&message_bytes(&Message {
+        name: "handler".into(),
+        from: UPID::new("peer", "127.0.0.1:1".parse().unwrap()),
+        to: pid.upid().clone(),
+        body: Bytes::new(),
+    }))
+    .unwrap();
+    testing::await_ready(&received);
+    terminate(&pid, true);
+    wait(&pid, None);
+}
+
+#[test]
+fn environment_errors_name_the_variable() {
+    // Only this test sets these variables.
+    std::env::set_var("LIBPROCESS_PORT", "70000");
+    let error = Builder::from_environment().unwrap_err();
+    std::env::remove_var("LIBPROCESS_PORT");
+    assert_eq!(
+        error.message(),
+        "LIBPROCESS_PORT must be a port (0-65535), got '70000'"
+    );
+    std::env::set_var("LIBPROCESS_IP", "::1");
+    let error = Builder::from_environment().unwrap_err();
+    std::env::remove_var("LIBPROCESS_IP");
+    assert_eq!(
+        error.message(),
+        "LIBPROCESS_IP must be an IPv4 address, got '::1'"
+    );
+}
