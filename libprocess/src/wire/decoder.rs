@@ -249,6 +249,9 @@ impl RequestDecoder {
     }
 }
 
+/// The longest chunk size line accepted (size and extensions).
+const MAX_CHUNK_LINE: usize = 1024;
+
 /// Advances through chunked data; true once the last chunk is read.
 fn decode_chunks(
     chunk: &mut Chunk,
@@ -259,10 +262,13 @@ fn decode_chunks(
     loop {
         match chunk {
             Chunk::Size => {
-                let Some(end) = find_crlf(buffer) else {
-                    if buffer.len() > 1024 {
-                        return Err(WireError::new("chunk size line too long"));
-                    }
+                // The same bound whether or not the line's end has arrived,
+                // so how the bytes are split never changes the outcome.
+                let end = find_crlf(buffer);
+                if end.unwrap_or(buffer.len()) > MAX_CHUNK_LINE {
+                    return Err(WireError::new("chunk size line too long"));
+                }
+                let Some(end) = end else {
                     return Ok(false);
                 };
                 let line = buffer.split_to(end + 2);
