@@ -6,6 +6,7 @@ mod collect_test;
 mod future_test;
 mod loop_test;
 mod metrics_test;
+mod process_remote_link_test;
 mod process_test;
 mod protobuf_test;
 mod request_decoder_test;
