@@ -674,11 +674,17 @@ pub fn terminate(pid: impl AsRef<UPID>, inject: bool) {
 }
 
 /// Blocks until the process has terminated and been cleaned up, or
-/// `timeout` passes; false on timeout and for an unknown process.
+/// `timeout` passes; false on timeout and for a pid that names no process
+/// (true for a pid from `spawn` whose process is already gone).
 pub fn wait(pid: impl AsRef<UPID>, timeout: Option<stout::Duration>) -> bool {
     let pid = pid.as_ref();
     let Some(cell) = Inner::with(|inner| inner.lookup(pid)) else {
-        return false;
+        // A PID from `spawn` whose process is gone has terminated (and been
+        // cleaned up); any other unknown pid is an error, as in libprocess.
+        return pid
+            .reference
+            .as_ref()
+            .is_some_and(|cell| cell.strong_count() == 0);
     };
     if current_cell().is_some_and(|current| Arc::ptr_eq(&current, &cell)) {
         tracing::error!(%pid, "DEADLOCK DETECTED: a process is waiting for itself");
