@@ -11,8 +11,8 @@ use crate::future::{take, Future, Outcome, Promise};
 use crate::Clock;
 
 impl<T: Clone + Send + Sync + 'static> Future<T> {
-    /// A future for the result of the future's request to discard
-    /// travelling to this one.
+    /// The promise and future of a continuation of this future; a discard
+    /// requested on the continuation travels up to this one.
     fn chained<U: Send + Sync + 'static>(&self) -> (Promise<U>, Future<U>) {
         let promise = Promise::new();
         let result = promise.future();

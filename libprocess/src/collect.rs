@@ -123,34 +123,7 @@ pub fn await_all<T: Send + Sync + 'static>(futures: Vec<Future<T>>) -> Future<Ve
 /// even if the future ignores a discard: discarding the result discards
 /// the input and the result at once.
 pub fn await_one<T: Send + Sync + 'static>(future: Future<T>) -> Future<Future<T>> {
-    await_all(vec![future]).map_first()
-}
-
-impl<T: Send + Sync + 'static> Future<Vec<Future<T>>> {
-    fn map_first(&self) -> Future<Future<T>> {
-        let promise = Promise::new();
-        let result = promise.future();
-        let source = self.downgrade();
-        result.on_discard(move || {
-            if let Some(source) = source.upgrade() {
-                source.discard();
-            }
-        });
-        let promise = Arc::new(Mutex::new(Some(promise)));
-        let on_abandoned = promise.clone();
-        self.on_any(move |all| {
-            let Some(promise) = promise.lock().take() else {
-                return;
-            };
-            match all.outcome() {
-                Some(Outcome::Ready(futures)) => promise.set(futures[0].clone()),
-                Some(Outcome::Failed(message)) => promise.fail(message.clone()),
-                _ => promise.discard(),
-            };
-        });
-        self.on_abandoned(move || drop(on_abandoned.lock().take()));
-        result
-    }
+    await_all(vec![future]).then(|mut futures| Future::ready(futures.remove(0)))
 }
 
 /// The first of `futures` to become ready. Failed and discarded inputs are
