@@ -9,6 +9,7 @@ mod outbound;
 
 use std::collections::HashMap;
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
@@ -31,7 +32,7 @@ pub(crate) struct Transport {
     peers: Mutex<HashMap<Address, Peer>>,
     /// Per peer address: linkee id, and the local processes linked to it.
     links: Mutex<HashMap<Address, Linkers>>,
-    next_generation: Mutex<u64>,
+    next_generation: AtomicU64,
 }
 
 impl Transport {
@@ -54,7 +55,7 @@ impl Transport {
             handle,
             peers: Mutex::new(HashMap::new()),
             links: Mutex::new(HashMap::new()),
-            next_generation: Mutex::new(0),
+            next_generation: AtomicU64::new(1),
         })
     }
 
@@ -84,11 +85,7 @@ impl Transport {
     }
 
     fn connect(&self, runtime: &Arc<Inner>, address: Address, persistent: bool) -> Peer {
-        let generation = {
-            let mut next = self.next_generation.lock();
-            *next += 1;
-            *next
-        };
+        let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
         Peer::connect(
             &self.handle,
             Arc::downgrade(runtime),

@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
 use super::{FlagField, FlagValue, Flags};
@@ -151,7 +150,6 @@ impl<F> FlagSet<F> {
             name: name.to_string(),
             get,
             get_mut,
-            _value: PhantomData,
         }
     }
 
@@ -585,7 +583,6 @@ pub struct FlagBuilder<'a, F, T> {
     name: String,
     get: fn(&F) -> &T,
     get_mut: fn(&mut F) -> &mut T,
-    _value: PhantomData<T>,
 }
 
 impl<F, T> fmt::Debug for FlagBuilder<'_, F, T> {
