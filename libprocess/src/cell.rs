@@ -175,7 +175,13 @@ impl Cell {
                     pending.pop_front().expect("swapped in a non-empty queue")
                 }
             };
-            let event = event.into_served(&self.pid);
+            let event = match event.into_served(&self.pid) {
+                Served::Inspect(promise) => {
+                    promise.set(self.describe(pending));
+                    continue;
+                }
+                event => event,
+            };
             let terminate = matches!(event, Served::Terminate);
             if !terminate
                 && (self.inject.load(Ordering::Acquire) || runtime.filtered(&self.pid, &event))
@@ -192,6 +198,32 @@ impl Cell {
             }
         }
         true
+    }
+
+    /// The process' id and the events it has yet to serve, for
+    /// `/__processes__`.
+    fn describe(&self, pending: &VecDeque<Event>) -> serde_json::Value {
+        let mut events: Vec<serde_json::Value> =
+            pending.iter().map(|e| e.describe(&self.pid)).collect();
+        events.extend(
+            self.mailbox
+                .lock()
+                .events
+                .iter()
+                .map(|e| e.describe(&self.pid)),
+        );
+        serde_json::json!({"id": self.pid.id(), "events": events})
+    }
+
+    /// Counts the events waiting in the mailbox (not yet taken by a
+    /// worker) that `select` picks.
+    pub(crate) fn queued(&self, select: impl Fn(&Event) -> bool) -> usize {
+        self.mailbox
+            .lock()
+            .events
+            .iter()
+            .filter(|e| select(e))
+            .count()
     }
 
     /// After the terminate event: refuse further events and drop the
@@ -252,6 +284,6 @@ pub(crate) fn event_ref<'a>(to: &'a UPID, event: &'a Served) -> Option<EventRef<
             method: dispatch.method,
         }),
         Served::Exited(from) => Some(EventRef::Exited { from, to }),
-        Served::Terminate => None,
+        Served::Http(_) | Served::Terminate | Served::Inspect(_) => None,
     }
 }

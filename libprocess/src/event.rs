@@ -7,6 +7,7 @@ use std::fmt;
 use bytes::Bytes;
 
 use crate::id::Id;
+use crate::Promise;
 use crate::{Address, UPID};
 
 /// A libprocess message: a name, the sender, the receiver and a body
@@ -70,20 +71,37 @@ impl Queued {
     }
 }
 
+/// An HTTP request for a process, and the promise of its response.
+pub(crate) struct HttpEvent {
+    pub(crate) request: crate::http::Request,
+    pub(crate) promise: Promise<crate::http::Response>,
+    /// Set once the request's realm authenticated it: the principal.
+    pub(crate) principal: Option<Option<crate::http::authentication::Principal>>,
+}
+
 /// An event in a mailbox.
 pub(crate) enum Event {
     Message(Queued),
     Dispatch(Dispatch),
+    /// Boxed: requests are rare next to messages, which stay small.
+    Http(Box<HttpEvent>),
     Exited(UPID),
-    Terminate { inject: bool },
+    Terminate {
+        inject: bool,
+    },
+    /// `/__processes__` asks for the process' id and queue.
+    Inspect(Promise<serde_json::Value>),
 }
 
 /// An event being served by `to`.
 pub(crate) enum Served {
     Message(Message),
     Dispatch(Dispatch),
+    Http(Box<HttpEvent>),
     Exited(UPID),
     Terminate,
+    /// Answered by the cell, which sees the queue.
+    Inspect(Promise<serde_json::Value>),
 }
 
 impl Event {
@@ -97,8 +115,40 @@ impl Event {
                 body: queued.body,
             }),
             Event::Dispatch(dispatch) => Served::Dispatch(dispatch),
+            Event::Http(event) => Served::Http(event),
             Event::Exited(pid) => Served::Exited(pid),
             Event::Terminate { .. } => Served::Terminate,
+            Event::Inspect(promise) => Served::Inspect(promise),
+        }
+    }
+
+    /// The event as `/__processes__` lists it.
+    pub(crate) fn describe(&self, to: &UPID) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Event::Message(queued) => json!({
+                "type": "MESSAGE",
+                "name": queued.name,
+                "from": UPID::from_parts(queued.from.clone(), queued.from_address).to_string(),
+                "to": to.to_string(),
+                "body": String::from_utf8_lossy(&queued.body),
+            }),
+            Event::Http(event) => {
+                let url = &event.request.url;
+                let mut target = url.path.clone();
+                if !url.query.is_empty() {
+                    target.push('?');
+                    target.push_str(&crate::http::query::encode(&url.query));
+                }
+                if let Some(fragment) = &url.fragment {
+                    target.push('#');
+                    target.push_str(fragment);
+                }
+                json!({"type": "HTTP", "method": event.request.method, "url": target})
+            }
+            Event::Dispatch(_) | Event::Inspect(_) => json!({"type": "DISPATCH"}),
+            Event::Exited(_) => json!({"type": "EXITED"}),
+            Event::Terminate { .. } => json!({"type": "TERMINATE"}),
         }
     }
 }

@@ -8,7 +8,9 @@ mod dispatch;
 mod event;
 mod executor;
 pub mod filter;
+pub mod firewall;
 mod future;
+pub mod http;
 mod id;
 mod r#loop;
 pub mod metrics;
@@ -36,7 +38,7 @@ pub use protobuf::{name_of, send_protobuf, ProtobufMessage};
 pub use queue::Queue;
 pub use r#loop::{loop_, loop_on, ControlFlow};
 pub use runtime::{
-    inject_exited, link, post, self_pid, send, spawn, spawn_unmanaged, spawn_with_id, terminate,
-    wait, Builder, EnterGuard, Runtime, Spawned,
+    address, inject_exited, link, post, self_pid, send, spawn, spawn_unmanaged, spawn_with_id,
+    terminate, wait, Builder, EnterGuard, Runtime, Spawned,
 };
 pub use time::Time;

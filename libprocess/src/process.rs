@@ -7,8 +7,10 @@ use std::fmt;
 
 use rustc_hash::FxBuildHasher;
 
-use crate::event::{Message, Served};
-use crate::UPID;
+use crate::event::{HttpEvent, Message, Served};
+use crate::http::authentication::Principal;
+use crate::http::{Request, Response};
+use crate::{Future, UPID};
 
 /// An actor: a value with `&mut self` handlers, serving one event at a
 /// time, in order (libprocess' `Process<T>`).
@@ -45,11 +47,22 @@ pub trait Process: Send + Sized + 'static {
 
 type MessageHandler<P> = Box<dyn FnMut(&mut P, &Message) + Send>;
 
-/// The message handlers of a process of type `P`, by message name, and
-/// the names it forwards to other processes (`delegate`).
+type HttpHandler<P> = Box<dyn FnMut(&mut P, Request, Option<Principal>) -> Future<Response> + Send>;
+
+struct Route<P> {
+    /// The authentication realm, if the route has one.
+    realm: Option<String>,
+    handler: HttpHandler<P>,
+}
+
+/// The message handlers of a process of type `P`, by message name, the
+/// names it forwards to other processes (`delegate`), and its HTTP
+/// routes.
 pub struct Handlers<P> {
     messages: HashMap<Cow<'static, str>, MessageHandler<P>, FxBuildHasher>,
     delegates: HashMap<Cow<'static, str>, UPID>,
+    /// By name without the leading `/` (`route("/")` is `""`).
+    routes: HashMap<String, Route<P>>,
 }
 
 impl<P> Handlers<P> {
@@ -57,7 +70,43 @@ impl<P> Handlers<P> {
         Handlers {
             messages: HashMap::default(),
             delegates: HashMap::new(),
+            routes: HashMap::new(),
         }
+    }
+
+    /// Serves HTTP requests for `/<process id><name>` (and, for a name
+    /// like `/a`, the paths under it no longer route claims) with
+    /// `handler`. `name` starts with `/` and, unless it is `/`, does not
+    /// end with one; a bad name is a programming error and panics.
+    pub fn route<F>(&mut self, name: &str, mut handler: F)
+    where
+        F: FnMut(&mut P, Request) -> Future<Response> + Send + 'static,
+    {
+        self.add_route(
+            name,
+            None,
+            Box::new(move |p, request, _| handler(p, request)),
+        );
+    }
+
+    /// [`Handlers::route`] behind authentication in `realm`: the handler
+    /// gets the authenticated principal (`None` when no authenticator is
+    /// set for the realm).
+    pub fn route_authenticated<F>(&mut self, name: &str, realm: &str, handler: F)
+    where
+        F: FnMut(&mut P, Request, Option<Principal>) -> Future<Response> + Send + 'static,
+    {
+        self.add_route(name, Some(realm.to_string()), Box::new(handler));
+    }
+
+    fn add_route(&mut self, name: &str, realm: Option<String>, handler: HttpHandler<P>) {
+        assert!(
+            name.starts_with('/') && (name == "/" || !name.ends_with('/')),
+            "route '{}' must start with '/' and not end with one",
+            name
+        );
+        self.routes
+            .insert(name[1..].to_string(), Route { realm, handler });
     }
 
     /// Calls `handler(process, from, body)` for each message named `name`.
@@ -88,6 +137,7 @@ impl<P> fmt::Debug for Handlers<P> {
         f.debug_struct("Handlers")
             .field("messages", &self.messages.keys().collect::<Vec<_>>())
             .field("delegates", &self.delegates)
+            .field("routes", &self.routes.keys().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -114,6 +164,57 @@ impl<P: Process> Slot<P> {
     }
 }
 
+impl<P: Process> Slot<P> {
+    /// Finds the route by the request's path (the longest one that
+    /// matches whole segments), authenticates if its realm has an
+    /// authenticator, and calls the handler.
+    fn serve_http(&mut self, event: HttpEvent) {
+        let HttpEvent {
+            request,
+            promise,
+            principal,
+        } = event;
+        let id_token = request
+            .url
+            .path
+            .split('/')
+            .find(|t| !t.is_empty())
+            .unwrap_or_default()
+            .to_string();
+        let mut name = crate::http::server::route_name(&request.url.path, &id_token);
+        let route = loop {
+            if self.handlers.routes.contains_key(name) {
+                break self.handlers.routes.get_mut(name);
+            }
+            let parent = crate::http::server::dirname(name);
+            if parent == name {
+                break None;
+            }
+            name = parent;
+        };
+        let Some(route) = route else {
+            promise.set(crate::http::not_found(None));
+            return;
+        };
+        let principal = match (principal, &route.realm) {
+            (Some(principal), _) => principal,
+            (None, None) => None,
+            (None, Some(realm)) => match crate::http::authentication::authenticator(realm) {
+                None => None,
+                Some(authenticator) => {
+                    crate::http::authentication::authenticate(
+                        authenticator.as_ref(),
+                        request,
+                        promise,
+                    );
+                    return;
+                }
+            },
+        };
+        promise.associate((route.handler)(&mut self.process, request, principal));
+    }
+}
+
 impl<P: Process> AnyProcess for Slot<P> {
     fn initialize(&mut self) {
         self.process.initialize(&mut self.handlers);
@@ -137,8 +238,11 @@ impl<P: Process> AnyProcess for Slot<P> {
                 }
             }
             Served::Dispatch(dispatch) => (dispatch.f)(&mut self.process),
+            Served::Http(event) => self.serve_http(*event),
             Served::Exited(pid) => self.process.exited(&pid),
             Served::Terminate => self.process.finalize(),
+            // The cell answers these itself.
+            Served::Inspect(_) => {}
         }
     }
 

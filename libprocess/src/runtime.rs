@@ -51,9 +51,17 @@ pub struct Builder {
     listen: Option<Address>,
     advertise_ip: Option<Ipv4Addr>,
     advertise_port: Option<u16>,
+    delegate: Option<String>,
 }
 
 impl Builder {
+    /// The process that gets HTTP requests no process claims (`/state`
+    /// goes to `/<delegate>/state`), as libprocess' `initialize(delegate)`.
+    pub fn delegate(mut self, id: impl Into<String>) -> Builder {
+        self.delegate = Some(id.into());
+        self
+    }
+
     /// The number of worker threads (default: `LIBPROCESS_NUM_WORKER_THREADS`
     /// when valid, else `max(8, cores)`, as libprocess).
     pub fn workers(mut self, workers: usize) -> Builder {
@@ -183,8 +191,10 @@ impl Builder {
             default_executor: OnceLock::new(),
             metrics: OnceLock::new(),
             transport: OnceLock::new(),
+            http: Default::default(),
             shutdown: AtomicBool::new(false),
         });
+        *inner.http.delegate.write() = self.delegate;
         let mut threads = Vec::with_capacity(self.workers + 1);
         for n in 0..self.workers {
             let inner = inner.clone();
@@ -206,6 +216,7 @@ impl Builder {
             let transport = crate::transport::Transport::start(listener, Arc::downgrade(&inner))
                 .map_err(|e| stout::Error::errno("Failed to start the transport", &e))?;
             let _ = inner.transport.set(transport);
+            crate::metrics::serve(&inner)?;
         }
         Ok(Runtime { inner, threads })
     }
@@ -225,6 +236,7 @@ impl Default for Builder {
             listen: None,
             advertise_ip: None,
             advertise_port: None,
+            delegate: None,
         }
     }
 }
@@ -323,6 +335,8 @@ pub(crate) struct Inner {
     default_executor: OnceLock<UPID>,
     /// The expectations of `testing`, installed as the filter on first use.
     pub(crate) tests_filter: OnceLock<Arc<crate::testing::TestsFilter>>,
+    /// Firewall rules, authenticators and the delegate for HTTP.
+    pub(crate) http: crate::http::server::ServerState,
     pub(crate) shutdown: AtomicBool,
 }
 
@@ -544,6 +558,11 @@ impl Inner {
         }
     }
 
+    /// Whether a process named `id` runs here.
+    pub(crate) fn process_exists(&self, id: &str) -> bool {
+        self.processes.contains_key(&Id::new(id))
+    }
+
     /// Every local process' cell (for resetting clocks).
     pub(crate) fn cells(&self) -> Vec<Arc<Cell>> {
         self.processes.iter().map(|e| e.value().clone()).collect()
@@ -587,6 +606,12 @@ fn route(inner: &Arc<Inner>, to: &UPID, message: Message) {
     } else {
         tracing::debug!(name = %message.name, %to, "Dropping message to an unknown process");
     }
+}
+
+/// The address of the current runtime (libprocess' `process::address()`):
+/// where its processes receive messages and HTTP requests.
+pub fn address() -> Address {
+    Inner::with(|inner| inner.address())
 }
 
 /// Makes `inner` the current runtime of this (runtime-owned) thread.

@@ -523,3 +523,40 @@ where
         );
     }
 }
+
+/// How many events of each kind wait in a process' mailbox (those a
+/// worker has not yet taken to serve), as libprocess tests count them
+/// with `eventCount<T>()`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QueuedEvents {
+    /// Messages.
+    pub messages: usize,
+    /// Dispatches (including `/__processes__` asking for the queue).
+    pub dispatches: usize,
+    /// HTTP requests.
+    pub http: usize,
+    /// Exited events.
+    pub exited: usize,
+    /// Terminate events.
+    pub terminates: usize,
+}
+
+/// The events waiting in `pid`'s mailbox; all zero for an unknown
+/// process. Call it from the process itself to see what arrived while
+/// it runs.
+pub fn queued_events(pid: &UPID) -> QueuedEvents {
+    use crate::event::Event;
+    Inner::with(|inner| match inner.lookup(pid) {
+        None => QueuedEvents::default(),
+        Some(cell) => {
+            let count = |select: fn(&Event) -> bool| cell.queued(select);
+            QueuedEvents {
+                messages: count(|e| matches!(e, Event::Message(_))),
+                dispatches: count(|e| matches!(e, Event::Dispatch(_) | Event::Inspect(_))),
+                http: count(|e| matches!(e, Event::Http(_))),
+                exited: count(|e| matches!(e, Event::Exited(_))),
+                terminates: count(|e| matches!(e, Event::Terminate { .. })),
+            }
+        }
+    })
+}

@@ -3,6 +3,7 @@
 //! `/metrics/snapshot` serves).
 
 mod counter;
+mod endpoint;
 mod gauge;
 mod statistics;
 mod timer;
@@ -15,6 +16,7 @@ use parking_lot::Mutex;
 use stout::Duration;
 
 pub use counter::Counter;
+pub(crate) use endpoint::serve;
 pub use gauge::{PullGauge, PushGauge};
 pub use statistics::{Interpolate, Statistics};
 pub use timer::{Timer, Unit};

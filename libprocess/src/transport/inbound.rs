@@ -1,21 +1,29 @@
-//! Accepted connections: requests in, responses out, in order.
+//! Accepted connections: requests in, responses out, in request order.
+//! Messages are answered at once; HTTP requests wait for their process'
+//! response, and a streamed response holds the ones after it back until
+//! its last chunk.
 
-use std::sync::Weak;
+use std::net::SocketAddr;
+use std::sync::{Arc, Weak};
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
 
+use crate::http::server::{encode_chunk, encode_response, failure_response, LAST_CHUNK};
+use crate::http::{Body, Response};
 use crate::runtime::Inner;
 use crate::wire::{self, RequestDecoder};
-use crate::Time;
+use crate::{Future, Time};
 
 pub(super) async fn accept(listener: TcpListener, runtime: Weak<Inner>) {
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => {
+            Ok((stream, peer)) => {
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(serve(stream, runtime.clone()));
+                tokio::spawn(serve(stream, peer, runtime.clone()));
             }
             Err(error) => {
                 tracing::warn!(%error, "Failed to accept a connection");
@@ -24,78 +32,168 @@ pub(super) async fn accept(listener: TcpListener, runtime: Weak<Inner>) {
     }
 }
 
+/// What the writer sends next.
+enum Reply {
+    /// Encoded responses (to messages, or refusals).
+    Ready(Bytes),
+    /// A response still to come from a process.
+    Pending {
+        response: Future<Response>,
+        keep_alive: bool,
+    },
+}
+
 /// Reads requests until the peer closes, the input is malformed (the
 /// connection is closed, nothing else is affected) or a request asks to
-/// close; answers each message `202 Accepted` or `404 Not Found`.
-async fn serve(mut stream: TcpStream, runtime: Weak<Inner>) {
+/// close.
+async fn serve(stream: TcpStream, peer: SocketAddr, runtime: Weak<Inner>) {
+    let (mut reader, writer) = stream.into_split();
+    let (replies, queue) = mpsc::unbounded_channel();
+    let writing = tokio::spawn(write_replies(writer, queue));
     let mut decoder = RequestDecoder::default();
     let mut buffer = vec![0u8; 80 * 1024];
-    let mut out = BytesMut::new();
-    loop {
-        let n = match stream.read(&mut buffer).await {
-            Ok(0) | Err(_) => return,
+    let mut ready = BytesMut::new();
+    'reading: loop {
+        let n = match reader.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
         let requests = match decoder.decode(&buffer[..n]) {
             Ok(requests) => requests,
             Err(error) => {
-                tracing::warn!(%error, "Closing a connection that sent a malformed request");
+                tracing::warn!(%error, %peer, "Closing a connection that sent a malformed request");
+                writing.abort();
                 return;
             }
         };
         let Some(inner) = runtime.upgrade() else {
-            return;
+            break;
         };
-        let mut close = false;
         for request in requests {
-            close = !request.keep_alive();
-            respond(&inner, request, &mut out);
-            if close {
-                break;
+            let keep_alive = request.keep_alive();
+            match respond(&inner, request, peer, &mut ready) {
+                None => {}
+                Some(response) => {
+                    if !ready.is_empty() {
+                        let _ = replies.send(Reply::Ready(ready.split().freeze()));
+                    }
+                    let _ = replies.send(Reply::Pending {
+                        response,
+                        keep_alive,
+                    });
+                }
+            }
+            if !keep_alive {
+                break 'reading;
             }
         }
-        drop(inner);
-        if !out.is_empty() {
-            if stream.write_all(&out).await.is_err() {
-                return;
-            }
-            out.clear();
-        }
-        if close {
-            let _ = stream.shutdown().await;
-            return;
+        if !ready.is_empty() {
+            let _ = replies.send(Reply::Ready(ready.split().freeze()));
         }
     }
+    if !ready.is_empty() {
+        let _ = replies.send(Reply::Ready(ready.split().freeze()));
+    }
+    // The writer finishes what is queued, then closes.
+    drop(replies);
+    let _ = writing.await;
 }
 
-fn respond(inner: &std::sync::Arc<Inner>, request: wire::Request, out: &mut BytesMut) {
+/// Answers a message at once (into `ready`); hands an HTTP request to
+/// its process and returns the response to wait for.
+fn respond(
+    inner: &Arc<Inner>,
+    request: wire::Request,
+    peer: SocketAddr,
+    ready: &mut BytesMut,
+) -> Option<Future<Response>> {
     let now = Time::wall();
     if !wire::is_message(&request) {
-        // HTTP routes come with the HTTP server; until then nothing is
-        // found.
-        wire::encode_response(
-            404,
-            &[("Content-Type", "text/plain; charset=utf-8")],
-            b"404 Not Found.",
-            now,
-            out,
-        );
-        return;
+        let request = crate::http::Request::from_wire(request, peer);
+        return Some(crate::http::server::handle(inner, request));
     }
     match wire::parse_message(request, inner.address()) {
         Ok(message) => {
             let delivered = inner.deliver_local(message);
-            wire::encode_message_response(delivered, now, out);
+            wire::encode_message_response(delivered, now, ready);
         }
         Err(error) => {
-            let body = error.to_string();
-            wire::encode_response(
-                500,
-                &[("Content-Type", "text/plain; charset=utf-8")],
-                body.as_bytes(),
-                now,
-                out,
-            );
+            let response = crate::http::internal_server_error(Some(error.to_string()));
+            encode_response(&response, now, ready);
         }
+    }
+    None
+}
+
+/// Writes the replies in order.
+async fn write_replies(mut writer: OwnedWriteHalf, mut queue: mpsc::UnboundedReceiver<Reply>) {
+    let mut out = BytesMut::new();
+    while let Some(reply) = queue.recv().await {
+        match reply {
+            Reply::Ready(bytes) => {
+                if writer.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+            Reply::Pending {
+                response,
+                keep_alive,
+            } => {
+                let response = match response.await {
+                    Ok(response) => response,
+                    Err(error) => failure_response(&error),
+                };
+                let close = !keep_alive
+                    || response
+                        .headers
+                        .get("Connection")
+                        .is_some_and(|c| c.eq_ignore_ascii_case("close"));
+                encode_response(&response, Time::wall(), &mut out);
+                if writer.write_all(&out).await.is_err() {
+                    return;
+                }
+                out.clear();
+                if let Body::Pipe(reader) = &response.body {
+                    if !stream_body(&mut writer, reader, &mut out).await {
+                        return;
+                    }
+                }
+                if close {
+                    let _ = writer.shutdown().await;
+                    return;
+                }
+            }
+        }
+    }
+    let _ = writer.shutdown().await;
+}
+
+/// Sends a streamed body chunk by chunk; false when the connection must
+/// close (the peer went away, or the stream failed: the response cannot
+/// be completed).
+async fn stream_body(
+    writer: &mut OwnedWriteHalf,
+    reader: &crate::http::pipe::Reader,
+    out: &mut BytesMut,
+) -> bool {
+    let ended = loop {
+        match reader.read().await {
+            Ok(chunk) if chunk.is_empty() => {
+                out.extend_from_slice(LAST_CHUNK);
+                break true;
+            }
+            Ok(chunk) => encode_chunk(&chunk, out),
+            Err(_) => break false,
+        }
+        if writer.write_all(out).await.is_err() {
+            reader.close();
+            return false;
+        }
+        out.clear();
+    };
+    reader.close();
+    ended && writer.write_all(out).await.is_ok() && {
+        out.clear();
+        true
     }
 }

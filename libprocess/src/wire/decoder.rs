@@ -79,7 +79,7 @@ enum Body {
     Chunked(Chunk),
 }
 
-enum Chunk {
+pub(super) enum Chunk {
     /// Reading a size line.
     Size,
     /// Reading this many bytes of chunk data.
@@ -253,7 +253,7 @@ impl RequestDecoder {
 const MAX_CHUNK_LINE: usize = 1024;
 
 /// Advances through chunked data; true once the last chunk is read.
-fn decode_chunks(
+pub(super) fn decode_chunks(
     chunk: &mut Chunk,
     buffer: &mut BytesMut,
     body: &mut BytesMut,
@@ -279,7 +279,7 @@ fn decode_chunks(
                 let size = usize::from_str_radix(size, 16)
                     .map_err(|_| WireError::new("malformed chunk size"))?;
                 if body.len().saturating_add(size) > limit {
-                    return Err(WireError::new("request body too large"));
+                    return Err(WireError::new("body too large"));
                 }
                 *chunk = if size == 0 {
                     Chunk::End
@@ -318,7 +318,7 @@ fn decode_chunks(
 
 /// `a=1&b=2`, with `+` as a space and `%XX` escapes, as libprocess decodes
 /// query strings; a bad escape is an error.
-fn parse_query(query: &str) -> Result<BTreeMap<String, String>, WireError> {
+pub(crate) fn parse_query(query: &str) -> Result<BTreeMap<String, String>, WireError> {
     let decode = |text: &str| percent_decode(&text.replace('+', " "));
     query
         .split('&')

@@ -5,14 +5,17 @@
 
 mod decoder;
 mod encoder;
+mod response;
 
 use std::borrow::Cow;
 use std::fmt;
 
+pub(crate) use decoder::parse_query;
 pub use decoder::{Limits, Request, RequestDecoder};
 pub use encoder::{
     encode_message, encode_message_response, encode_response, http_date, message_bytes, reason,
 };
+pub use response::{ResponseDecoder, ResponseEvent};
 
 use crate::{Address, Message, UPID};
 

@@ -4,6 +4,9 @@
 mod await_test;
 mod collect_test;
 mod future_test;
+mod http_authentication_test;
+mod http_connection_test;
+mod http_test;
 mod loop_test;
 mod metrics_test;
 mod process_remote_link_test;

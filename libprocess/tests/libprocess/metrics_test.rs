@@ -1,10 +1,15 @@
 use std::sync::Arc;
 
+use libprocess::http;
 use libprocess::metrics::{
     self, Counter, Metric, PullGauge, PushGauge, Timer, Unit, TIME_SERIES_WINDOW,
 };
 use libprocess::testing;
-use libprocess::{dispatch, spawn, terminate, wait, Clock, Future, Process, Promise};
+use libprocess::{
+    dispatch, dispatch_method, spawn, terminate, wait, Clock, Future, Process, Promise, UPID,
+};
+
+use crate::http_test::listening;
 use stout::Duration;
 
 #[test]
@@ -160,18 +165,41 @@ fn async_timer() {
     testing::await_ready(&metrics::remove(&timer));
 }
 
-// The C++ test reads `/metrics/snapshot` over HTTP; until the transport
-// serves it, the same JSON comes from `metrics::snapshot_json`.
+/// GET `/metrics/snapshot?<query>` on this runtime.
+fn get_snapshot(query: Option<&str>) -> http::Response {
+    let metrics = UPID::new("metrics", libprocess::address());
+    testing::await_ready(&http::get(
+        &metrics,
+        "snapshot",
+        query,
+        http::Headers::new(),
+    ))
+}
+
+fn snapshot_values(response: &http::Response) -> serde_json::Map<String, serde_json::Value> {
+    assert_eq!("200 OK", response.status());
+    assert_eq!(
+        Some("application/json"),
+        response.headers.get("Content-Type")
+    );
+    match serde_json::from_slice(&response.body_bytes()) {
+        Ok(serde_json::Value::Object(values)) => values,
+        other => panic!("not a JSON object: {:?}", other),
+    }
+}
+
 #[test]
 fn snapshot_alphabetical() {
-    let _rt = testing::runtime();
+    let _rt = listening();
     Clock::pause();
+    Clock::advance(Duration::from_secs(1));
     let names = ["test/f", "test/e", "test/d", "test/c", "test/b", "test/a"];
     let counters: Vec<Counter> = names.iter().map(|n| Counter::new(*n)).collect();
     for counter in &counters {
         testing::await_ready(&metrics::add(counter.clone()));
     }
-    let json = metrics::snapshot_json(&testing::await_ready(&metrics::snapshot(None)));
+    let response = get_snapshot(None);
+    let json = String::from_utf8_lossy(&response.body_bytes()).to_string();
     let positions: Vec<usize> = ["test/a", "test/b", "test/c", "test/d", "test/e", "test/f"]
         .iter()
         .map(|k| json.find(&format!("\"{}\"", k)).expect("key present"))
@@ -180,6 +208,92 @@ fn snapshot_alphabetical() {
     for counter in &counters {
         testing::await_ready(&metrics::remove(counter));
     }
+}
+
+#[test]
+fn threadsafe_snapshot_timeout() {
+    let _rt = listening();
+    Clock::pause();
+    Clock::advance(Duration::from_secs(1));
+    let response = get_snapshot(Some("timeout=foobar"));
+    assert_eq!("400 Bad Request", response.status());
+
+    Clock::advance(Duration::from_secs(1));
+    let pid = spawn(PullGaugeProcess { pending: None });
+    let (p1, p2, p3) = (pid.clone(), pid.clone(), pid.clone());
+    let gauges = [
+        PullGauge::new("test/gauge", move || dispatch(&p1, |g| g.get()).flatten()),
+        PullGauge::new("test/gauge_fail", move || {
+            dispatch(&p2, |g| g.fail()).flatten()
+        }),
+        PullGauge::new("test/gauge_timeout", move || {
+            dispatch_method(&p3, PullGaugeProcess::pending, ()).flatten()
+        }),
+    ];
+    for gauge in &gauges {
+        testing::await_ready(&metrics::add(gauge.clone()));
+    }
+    let counter = Counter::new("test/counter");
+    testing::await_ready(&metrics::add(counter.clone()));
+
+    Clock::advance(Duration::from_secs(1));
+    let asked = testing::future_dispatch(&pid, PullGaugeProcess::pending);
+    let metrics = UPID::new("metrics", libprocess::address());
+    let response = http::get(
+        &metrics,
+        "snapshot",
+        Some("timeout=2secs"),
+        http::Headers::new(),
+    );
+    // The snapshot waits for the pending gauge until the timeout.
+    testing::await_ready(&asked);
+    Clock::settle();
+    assert!(response.is_pending());
+    Clock::advance(Duration::from_secs(2));
+    let values = snapshot_values(&testing::await_ready(&response));
+    assert_eq!(
+        Some(0.0),
+        values.get("test/counter").and_then(|v| v.as_f64())
+    );
+    assert_eq!(
+        Some(42.0),
+        values.get("test/gauge").and_then(|v| v.as_f64())
+    );
+    assert!(!values.contains_key("test/gauge_fail"));
+    assert!(!values.contains_key("test/gauge_timeout"));
+
+    for gauge in &gauges {
+        testing::await_ready(&metrics::remove(gauge));
+    }
+    testing::await_ready(&metrics::remove(&counter));
+    Clock::advance(Duration::from_secs(1));
+    Clock::settle();
+    let values = snapshot_values(&get_snapshot(Some("timeout=2secs")));
+    for key in [
+        "test/counter",
+        "test/gauge",
+        "test/gauge_fail",
+        "test/gauge_timeout",
+    ] {
+        assert!(!values.contains_key(key), "{key}");
+    }
+    terminate(&pid, true);
+    wait(&pid, None);
+}
+
+#[test]
+fn snapshot_jsonp() {
+    let _rt = listening();
+    let response = get_snapshot(Some("jsonp=callback"));
+    assert_eq!(
+        Some("text/javascript"),
+        response.headers.get("Content-Type")
+    );
+    let body = String::from_utf8_lossy(&response.body_bytes()).to_string();
+    assert!(
+        body.starts_with("callback({") && body.ends_with("})"),
+        "{body}"
+    );
 }
 
 // The rest of the C++ snapshot tests (THREADSAFE_Snapshot,
@@ -238,9 +352,12 @@ fn snapshot() {
 
 #[test]
 fn snapshot_statistics() {
-    let _rt = testing::runtime();
+    let _rt = listening();
     let counter = counter_with_ten_increments();
-    let values = testing::await_ready(&metrics::snapshot(None));
+    let values: std::collections::BTreeMap<String, f64> = snapshot_values(&get_snapshot(None))
+        .into_iter()
+        .map(|(k, v)| (k, v.as_f64().expect("a number")))
+        .collect();
     let expected = [
         ("test/counter", 10.0),
         ("test/counter/count", 11.0),

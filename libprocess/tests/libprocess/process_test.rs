@@ -7,6 +7,7 @@ use libprocess::{
     self_typed, spawn, spawn_unmanaged, terminate, wait, Clock, EventRef, Executor, Future,
     Handlers, Process, Promise, PID, UPID,
 };
+use libprocess::{firewall, http};
 use stout::Duration;
 
 /// Counts calls; the port of a gmock method expectation.
@@ -872,4 +873,303 @@ fn unmanaged_and_injected_terminate() {
     testing::await_ready(&started);
     wait(&pid, None);
     testing::await_abandoned(&queued);
+}
+
+/// libprocess' `RemoteProcess` for the HTTP tests: a `handler` message
+/// handler and a `/handler2` route, reporting what they get.
+struct RemoteProcess {
+    messages: std::sync::mpsc::Sender<(UPID, bytes::Bytes)>,
+}
+
+impl Process for RemoteProcess {
+    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+        for name in ["handler", "handler1"] {
+            handlers.install(name, |p: &mut RemoteProcess, from, body| {
+                let _ = p
+                    .messages
+                    .send((from.clone(), bytes::Bytes::copy_from_slice(body)));
+            });
+        }
+        handlers.route("/handler2", |_: &mut RemoteProcess, _| {
+            Future::ready(http::ok(""))
+        });
+    }
+}
+
+fn remote_process(
+    id: Option<&str>,
+) -> (
+    PID<RemoteProcess>,
+    std::sync::mpsc::Receiver<(UPID, bytes::Bytes)>,
+) {
+    let (messages, received) = std::sync::mpsc::channel();
+    let process = RemoteProcess { messages };
+    let pid = match id {
+        Some(id) => libprocess::spawn_with_id(process, id).expect("a free id"),
+        None => spawn(process),
+    };
+    (pid, received)
+}
+
+fn received(messages: &std::sync::mpsc::Receiver<(UPID, bytes::Bytes)>) -> (UPID, bytes::Bytes) {
+    messages
+        .recv_timeout(std::time::Duration::from_secs(15))
+        .expect("the handler ran")
+}
+
+#[test]
+fn http1() {
+    let _rt = crate::http_test::listening();
+    let (pid, messages) = remote_process(None);
+    let url = http::url_of(pid.upid(), "handler");
+    let connection = testing::await_ready(&http::connect(&url));
+    let local = match connection.local_address() {
+        std::net::SocketAddr::V4(local) => local,
+        other => panic!("not IPv4: {}", other),
+    };
+    let from = UPID::new("sender", local);
+    let request = http::Request {
+        method: "POST".to_string(),
+        headers: http::Headers::from([("User-Agent", format!("libprocess/{}", from))]),
+        keep_alive: true,
+        body: bytes::Bytes::from("hello world"),
+        ..http::Request::new("POST", url)
+    };
+    let response = connection.send(request, false);
+    let (sender, body) = received(&messages);
+    assert_eq!(bytes::Bytes::from("hello world"), body);
+    assert_eq!(from, sender);
+    assert_eq!("202 Accepted", testing::await_ready(&response).status());
+    testing::await_ready(&connection.disconnect());
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn http2() {
+    use std::io::Read;
+    let _rt = crate::http_test::listening();
+    let (pid, messages) = remote_process(None);
+    let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = socket.local_addr().expect("bound").port();
+    let from = UPID::new(
+        "",
+        std::net::SocketAddrV4::new(*pid.upid().address().ip(), port),
+    );
+
+    let response = http::post(
+        pid.upid(),
+        "handler",
+        http::Headers::from([("Libprocess-From", from.to_string())]),
+        Some(bytes::Bytes::from("hello world")),
+        None,
+    );
+    let response = testing::await_ready(&response);
+    assert_eq!(202, response.code);
+    assert_eq!("202 Accepted", response.status());
+    let (sender, body) = received(&messages);
+    assert_eq!(bytes::Bytes::from("hello world"), body);
+    assert_eq!(from, sender);
+
+    // A message from the process goes to the sender's address.
+    post(pid.upid(), &from, "reply", bytes::Bytes::new());
+    let (mut client, _) = socket.accept().expect("accepts");
+    let expected = b"POST /reply HTTP/1.1";
+    let mut data = vec![0u8; expected.len()];
+    client.read_exact(&mut data).expect("reads");
+    assert_eq!(&expected[..], &data[..]);
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn percent_encoded_urls() {
+    let _rt = crate::http_test::listening();
+    let (pid, messages) = remote_process(Some("id(42)"));
+    let sender = UPID::new(
+        "sender",
+        std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, 99),
+    );
+
+    // A message to the percent-encoded id reaches the process.
+    for id in ["id(42)", "id%2842%29"] {
+        let url = http::Url::new(
+            "http",
+            pid.upid().address().ip(),
+            pid.upid().address().port(),
+            &format!("/{}/handler1", id),
+        );
+        let request = http::Request {
+            headers: http::Headers::from([("User-Agent", format!("libprocess/{}", sender))]),
+            ..http::Request::new("POST", url)
+        };
+        let response = http::request(request, false);
+        let (from, _) = received(&messages);
+        assert_eq!(sender, from);
+        assert_eq!("202 Accepted", testing::await_ready(&response).status());
+    }
+
+    // So does an HTTP request.
+    for id in ["id(42)", "id%2842%29"] {
+        let encoded = UPID::new(id, pid.upid().address());
+        let response = http::get(&encoded, "handler2", None, http::Headers::new());
+        assert_eq!("200 OK", testing::await_ready(&response).status());
+    }
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+/// A process whose three routes answer `200 OK`, counting their calls.
+struct FirewallProcess {
+    calls: [Calls; 3],
+}
+
+impl Process for FirewallProcess {
+    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+        for (i, route) in ["/handler1", "/handler2", "/handler3"]
+            .into_iter()
+            .enumerate()
+        {
+            handlers.route(route, move |p: &mut FirewallProcess, _| {
+                p.calls[i].hit();
+                Future::ready(http::ok(""))
+            });
+        }
+    }
+}
+
+fn firewall_process() -> (PID<FirewallProcess>, [Calls; 3]) {
+    let calls: [Calls; 3] = Default::default();
+    let pid = libprocess::spawn_with_id(
+        FirewallProcess {
+            calls: calls.clone(),
+        },
+        "testprocess",
+    )
+    .expect("a free id");
+    (pid, calls)
+}
+
+fn status_of(pid: &PID<FirewallProcess>, path: &str) -> String {
+    testing::await_ready(&http::get(pid.upid(), path, None, http::Headers::new())).status()
+}
+
+#[test]
+fn firewall_disable_paths() {
+    let _rt = crate::http_test::listening();
+    let rule = firewall::DisabledEndpointsFirewallRule::new([
+        "/testprocess/handler1",
+        "/testprocess/handler2/nested",
+        "/testprocess/handler3/*",
+    ]);
+    firewall::install(vec![Arc::new(rule)]);
+    let (pid, calls) = firewall_process();
+
+    assert_eq!("403 Forbidden", status_of(&pid, "handler1"));
+    assert_eq!(0, calls[0].count());
+    assert_eq!("200 OK", status_of(&pid, "handler2"));
+    assert_eq!("403 Forbidden", status_of(&pid, "handler2/nested"));
+    assert_eq!("200 OK", status_of(&pid, "handler2/nested/path"));
+    assert_eq!(2, calls[1].count());
+    assert_eq!("200 OK", status_of(&pid, "handler3"));
+    assert_eq!("200 OK", status_of(&pid, "handler3/nested"));
+    assert_eq!(2, calls[2].count());
+
+    let response = testing::await_ready(&http::get(
+        pid.upid(),
+        "handler1",
+        None,
+        http::Headers::new(),
+    ));
+    assert_eq!(
+        bytes::Bytes::from("Endpoint '/testprocess/handler1' is disabled"),
+        response.body_bytes()
+    );
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn firewall_uninstall() {
+    let _rt = crate::http_test::listening();
+    let rule = firewall::DisabledEndpointsFirewallRule::new([
+        "/testprocess/handler1",
+        "/testprocess/handler2",
+    ]);
+    firewall::install(vec![Arc::new(rule)]);
+    let (pid, _calls) = firewall_process();
+    assert_eq!("403 Forbidden", status_of(&pid, "handler1"));
+    assert_eq!("403 Forbidden", status_of(&pid, "handler2"));
+    firewall::install(Vec::new());
+    assert_eq!("200 OK", status_of(&pid, "handler1"));
+    assert_eq!("200 OK", status_of(&pid, "handler2"));
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn processes_endpoint_no_hang() {
+    // Holds itself in a dispatch until its queue has an injected
+    // terminate and the dispatch of `/__processes__`: that request's
+    // answer from this process is then abandoned.
+    struct TestProcess;
+    impl Process for TestProcess {}
+    impl TestProcess {
+        fn wait_for_terminate(&mut self, inside: Promise<()>) -> bool {
+            inside.set(());
+            let me = libprocess::self_pid();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+            while std::time::Instant::now() < deadline {
+                let queued = testing::queued_events(&me);
+                if queued.terminates == 1 && queued.dispatches == 1 {
+                    return true;
+                }
+                std::thread::yield_now();
+            }
+            false
+        }
+    }
+
+    let _rt = crate::http_test::listening();
+    let pid = spawn(TestProcess);
+    let inside = Promise::new();
+    let entered = inside.future();
+    let waited = dispatch(&pid, move |p| p.wait_for_terminate(inside));
+    testing::await_ready(&entered);
+
+    let address = libprocess::address();
+    let url = http::Url::new("http", address.ip(), address.port(), "/__processes__");
+    let response = http::request(http::Request::new("GET", url), false);
+    terminate(&pid, true);
+    assert!(testing::await_ready(&waited));
+    let response = testing::await_ready(&response);
+    assert_eq!(200, response.code);
+}
+
+#[test]
+fn processes_endpoint() {
+    let _rt = crate::http_test::listening();
+    let (pid, _calls) = firewall_process();
+    let address = libprocess::address();
+    let url = http::Url::new("http", address.ip(), address.port(), "/__processes__");
+    let response = testing::await_ready(&http::request(http::Request::new("GET", url), false));
+    assert_eq!(
+        Some("application/json"),
+        response.headers.get("Content-Type")
+    );
+    let processes: serde_json::Value =
+        serde_json::from_slice(&response.body_bytes()).expect("JSON");
+    let ids: Vec<&str> = processes
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&"testprocess") && ids.contains(&"metrics"),
+        "{ids:?}"
+    );
+    terminate(&pid, false);
+    wait(&pid, None);
 }

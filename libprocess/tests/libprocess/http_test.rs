@@ -1,0 +1,495 @@
+//! libprocess' `HTTPTest` and `URLTest`: routes, the client, pipes,
+//! percent-encoding, over loopback.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddrV4, TcpStream};
+use std::sync::mpsc;
+use std::time::Duration as StdDuration;
+
+use bytes::Bytes;
+use libprocess::http::{self, pipe, Headers, Request, Response, Url};
+use libprocess::testing::{self, await_failed, await_ready};
+use libprocess::{spawn, terminate, wait, Builder, Future, Handlers, Process, Promise, PID};
+
+pub(crate) fn listening() -> testing::TestRuntime {
+    testing::runtime_with(
+        Builder::default()
+            .workers(2)
+            .listen(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)),
+    )
+}
+
+/// A request as a route got it, and the promise of its response.
+pub(crate) struct Call {
+    pub(crate) route: &'static str,
+    pub(crate) request: Request,
+    pub(crate) principal: Option<http::authentication::Principal>,
+    pub(crate) response: Promise<Response>,
+}
+
+/// libprocess' `HttpProcess`: every route hands its request to the test,
+/// which answers through the call's promise.
+pub(crate) struct HttpProcess {
+    calls: mpsc::Sender<Call>,
+}
+
+impl Process for HttpProcess {
+    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+        for route in [
+            "/body", "/pipe", "/get", "/post", "/delete", "/request", "/a", "/a/b/c",
+        ] {
+            handlers.route(route, move |p: &mut HttpProcess, request| {
+                p.call(route, request, None)
+            });
+        }
+        handlers.route_authenticated(
+            "/authenticated",
+            "realm",
+            |p: &mut HttpProcess, request, principal| p.call("/authenticated", request, principal),
+        );
+    }
+}
+
+impl HttpProcess {
+    fn call(
+        &mut self,
+        route: &'static str,
+        request: Request,
+        principal: Option<http::authentication::Principal>,
+    ) -> Future<Response> {
+        let response = Promise::new();
+        let future = response.future();
+        let _ = self.calls.send(Call {
+            route,
+            request,
+            principal,
+            response,
+        });
+        future
+    }
+}
+
+/// A spawned `HttpProcess` and the calls its routes get.
+pub(crate) fn http_process() -> (PID<HttpProcess>, mpsc::Receiver<Call>) {
+    let (calls, received) = mpsc::channel();
+    (spawn(HttpProcess { calls }), received)
+}
+
+/// The next call a route got (waits at most 15 s).
+pub(crate) fn next_call(calls: &mpsc::Receiver<Call>) -> Call {
+    calls
+        .recv_timeout(StdDuration::from_secs(15))
+        .expect("a route was called")
+}
+
+#[test]
+fn statuses() {
+    assert!(http::is_valid_status(200));
+    assert!(http::is_valid_status(404));
+    assert!(!http::is_valid_status(1337));
+    assert_eq!("1337", http::status_string(1337));
+    assert_eq!("504 Gateway Time-out", http::status_string(504));
+}
+
+#[test]
+fn endpoints() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+    let address = pid.upid().address();
+
+    // A raw HTTP/1.0 request with keep-alive.
+    let mut socket = TcpStream::connect(address).expect("connects");
+    write!(
+        socket,
+        "GET /{}/body HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n",
+        pid.upid().id()
+    )
+    .expect("writes");
+    let call = next_call(&calls);
+    assert_eq!("/body", call.route);
+    call.response.set(http::ok(""));
+    let mut status = [0u8; 15];
+    socket.read_exact(&mut status).expect("reads");
+    assert_eq!(b"HTTP/1.1 200 OK", &status);
+
+    // A trailing slash still finds the route.
+    let response = http::get(pid.upid(), "body/", None, Headers::new());
+    next_call(&calls).response.set(http::ok(""));
+    assert_eq!("200 OK", await_ready(&response).status());
+
+    // A failed handler future is a 500 carrying the failure.
+    let response = http::get(pid.upid(), "body", None, Headers::new());
+    next_call(&calls)
+        .response
+        .associate(Future::failed("failure"));
+    let response = await_ready(&response);
+    assert_eq!("500 Internal Server Error", response.status());
+    assert_eq!(Bytes::from("failure"), response.body_bytes());
+
+    // A streamed response, read whole.
+    let response = http::get(pid.upid(), "pipe", None, Headers::new());
+    let (reader, writer) = pipe::pipe();
+    next_call(&calls).response.set(Response::pipe(200, reader));
+    writer.write("Hello World\n");
+    writer.close();
+    let response = await_ready(&response);
+    assert_eq!(200, response.code);
+    assert_eq!("200 OK", response.status());
+    assert_eq!(Some("chunked"), response.headers.get("Transfer-Encoding"));
+    assert_eq!(Bytes::from("Hello World\n"), response.body_bytes());
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn pipe_eof() {
+    let (reader, writer) = pipe::pipe();
+    let read = reader.read();
+    assert!(read.is_pending());
+    assert!(writer.write(""));
+    assert!(read.is_pending());
+    assert!(writer.write("hello"));
+    assert_eq!(Bytes::from("hello"), await_ready(&read));
+    assert!(writer.write("world"));
+    assert_eq!(Bytes::from("world"), await_ready(&reader.read()));
+    assert!(writer.write("!"));
+    assert!(writer.close());
+    assert_eq!(Bytes::from("!"), await_ready(&reader.read()));
+    assert_eq!(Bytes::new(), await_ready(&reader.read()));
+    assert_eq!(Bytes::new(), await_ready(&reader.read()));
+    assert!(!writer.write("!"));
+    assert_eq!(Bytes::new(), await_ready(&reader.read()));
+    assert!(!writer.close());
+    assert!(reader.close());
+    assert!(writer.reader_closed().is_discarded());
+}
+
+#[test]
+fn pipe_failure() {
+    let (reader, writer) = pipe::pipe();
+    assert!(writer.write("hello"));
+    assert!(writer.write("world"));
+    assert!(writer.fail("disconnected!"));
+    assert_eq!(Bytes::from("hello"), await_ready(&reader.read()));
+    assert_eq!(Bytes::from("world"), await_ready(&reader.read()));
+    assert_eq!("disconnected!", await_failed(&reader.read()));
+    assert!(!writer.close());
+    assert!(!writer.fail("not again"));
+    assert!(reader.close());
+    assert!(writer.reader_closed().is_discarded());
+}
+
+#[test]
+fn pipe_read_all() {
+    let (reader, writer) = pipe::pipe();
+    let all = reader.read_all();
+    assert!(all.is_pending());
+    writer.write("hello");
+    writer.write("world");
+    assert!(all.is_pending());
+    writer.close();
+    assert_eq!(Bytes::from("helloworld"), await_ready(&all));
+
+    let (reader, writer) = pipe::pipe();
+    let all = reader.read_all();
+    writer.write("hello");
+    writer.fail("oops");
+    assert_eq!("oops", await_failed(&all));
+}
+
+#[test]
+fn pipe_reader_closes() {
+    let (reader, writer) = pipe::pipe();
+    assert!(writer.write("hello"));
+    assert!(writer.write("world"));
+    let closed = writer.reader_closed();
+    assert!(closed.is_pending());
+    assert!(reader.close());
+    await_ready(&closed);
+    await_failed(&reader.read());
+    assert!(!writer.write("!"));
+    await_failed(&reader.read());
+    assert!(!reader.close());
+    assert!(writer.close());
+    await_failed(&reader.read());
+}
+
+#[test]
+fn encode() {
+    let unencoded = "a$&+,/:;=?@ \"<>#%{}|\\^~[]`\u{19}";
+    let encoded = http::encode(unencoded, "");
+    assert_eq!(
+        "a%24%26%2B%2C%2F%3A%3B%3D%3F%40%20%22%3C%3E%23%25%7B%7D%7C%5C%5E%7E%5B%5D%60%19",
+        encoded
+    );
+    assert_eq!(unencoded, http::decode(&encoded).expect("decodes"));
+    assert_eq!("a b", http::decode("a+b").expect("decodes"));
+    for bad in ["%", "%1", "%;1", "%1;"] {
+        assert!(http::decode(bad).is_err(), "{} decoded", bad);
+    }
+}
+
+#[test]
+fn encode_additional_chars() {
+    let encoded = http::encode("foo.bar", ".");
+    assert_eq!("foo%2Ebar", encoded);
+    assert_eq!("foo.bar", http::decode(&encoded).expect("decodes"));
+}
+
+#[test]
+fn query_encode_decode() {
+    let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let cases = [
+        (map(&[]), ""),
+        (map(&[("foo", "bar")]), "foo=bar"),
+        (
+            map(&[("a()", "b%20"), ("c~/asdf", "%asdf")]),
+            "a()=b%2520&c%7E%2Fasdf=%25asdf",
+        ),
+        (map(&[("d", "")]), "d"),
+        (map(&[("a&b=c", "d&e=fg")]), "a%26b%3Dc=d%26e%3Dfg"),
+    ];
+    for (query, text) in cases {
+        assert_eq!(text, http::query::encode(&query));
+        assert_eq!(query, http::query::decode(text).expect("decodes"));
+    }
+}
+
+#[test]
+fn headers() {
+    let mut headers = Headers::new();
+    headers.insert("Content-Length", "1024");
+    headers.insert("content-type", "application/json");
+    headers.insert("X-A", "a");
+    headers.insert("x-b", "b");
+    assert_eq!(4, headers.len());
+    assert_eq!(Some("1024"), headers.get("CONTENT-LENGTH"));
+    assert_eq!(Some("application/json"), headers.get("Content-Type"));
+    assert!(headers.contains("x-a"));
+    headers.insert("X-B", "c");
+    assert_eq!(4, headers.len());
+    assert_eq!(Some("c"), headers.get("x-b"));
+    assert_eq!(Some("c".to_string()), headers.remove("X-b"));
+    assert_eq!(None, headers.get("x-b"));
+}
+
+#[test]
+fn get() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+
+    let response = http::get(pid.upid(), "get", None, Headers::new());
+    let call = next_call(&calls);
+    let client = call.request.client.expect("the server knows the client");
+    assert_ne!(std::net::SocketAddr::V4(pid.upid().address()), client);
+    assert_eq!("GET", call.request.method);
+    assert!(call.request.url.path.ends_with("get"));
+    assert!(call.request.body.is_empty());
+    assert_eq!(None, call.request.url.fragment);
+    assert!(call.request.url.query.is_empty());
+    call.response.set(http::ok(""));
+    assert_eq!("200 OK", await_ready(&response).status());
+
+    let response = http::get(pid.upid(), "get", Some("foo=bar"), Headers::new());
+    let call = next_call(&calls);
+    assert_eq!(Some(&"bar".to_string()), call.request.url.query.get("foo"));
+    call.response.set(http::ok(""));
+    assert_eq!("200 OK", await_ready(&response).status());
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn nested_get() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+
+    let response = http::get(pid.upid(), "/a/b/c", None, Headers::new());
+    let call = next_call(&calls);
+    assert_eq!("/a/b/c", call.route);
+    call.response.set(http::ok(""));
+    assert_eq!("200 OK", await_ready(&response).status());
+
+    // No `/a/b`: the request falls back to `/a`.
+    let response = http::get(pid.upid(), "/a/b", None, Headers::new());
+    let call = next_call(&calls);
+    assert_eq!("/a", call.route);
+    call.response.set(http::accepted());
+    assert_eq!("202 Accepted", await_ready(&response).status());
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn streaming_get_complete() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+
+    let response = http::streaming::get(pid.upid(), "pipe", None, Headers::new());
+    let (reader, writer) = pipe::pipe();
+    next_call(&calls).response.set(Response::pipe(200, reader));
+    let response = await_ready(&response);
+    assert_eq!("200 OK", response.status());
+    assert_eq!(Some("chunked"), response.headers.get("Transfer-Encoding"));
+    let body = response.reader().expect("streamed").clone();
+
+    let read = body.read();
+    assert!(read.is_pending());
+    writer.write("hello");
+    assert_eq!(Bytes::from("hello"), await_ready(&read));
+    writer.write("goodbye");
+    assert_eq!(Bytes::from("goodbye"), await_ready(&body.read()));
+    writer.close();
+    assert_eq!(Bytes::new(), await_ready(&body.read()));
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn streaming_get_failure() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+
+    let response = http::streaming::get(pid.upid(), "pipe", None, Headers::new());
+    let (reader, writer) = pipe::pipe();
+    next_call(&calls).response.set(Response::pipe(200, reader));
+    let response = await_ready(&response);
+    let body = response.reader().expect("streamed").clone();
+    writer.write("hello");
+    assert_eq!(Bytes::from("hello"), await_ready(&body.read()));
+    writer.write("goodbye");
+    assert_eq!(Bytes::from("goodbye"), await_ready(&body.read()));
+    // The server cannot finish the stream: the client's read fails.
+    writer.fail("oops");
+    await_failed(&body.read());
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn post() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+
+    // A content type without a body is refused before anything is sent.
+    let response = http::post(pid.upid(), "post", Headers::new(), None, Some("text/plain"));
+    assert_eq!(
+        "Attempted to do a POST with a Content-Type but no body",
+        await_failed(&response)
+    );
+
+    let response = http::post(
+        pid.upid(),
+        "post",
+        Headers::new(),
+        Some(Bytes::from("This is the payload.")),
+        Some("text/plain"),
+    );
+    let call = next_call(&calls);
+    assert_eq!("POST", call.request.method);
+    assert!(call.request.url.path.ends_with("post"));
+    assert_eq!(Bytes::from("This is the payload."), call.request.body);
+    assert_eq!(Some("text/plain"), call.request.headers.get("Content-Type"));
+    call.response.set(http::ok(""));
+    assert_eq!("200 OK", await_ready(&response).status());
+
+    // The content type given as a header.
+    let response = http::post(
+        pid.upid(),
+        "post",
+        Headers::from([("Content-Type", "text/plain")]),
+        Some(Bytes::from("This is the payload.")),
+        None,
+    );
+    let call = next_call(&calls);
+    assert_eq!(Some("text/plain"), call.request.headers.get("Content-Type"));
+    call.response.set(http::ok(""));
+    assert_eq!("200 OK", await_ready(&response).status());
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn delete() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+    let request = Request::new("DELETE", http::url_of(pid.upid(), "delete"));
+    let response = http::request(request, false);
+    let call = next_call(&calls);
+    assert_eq!("DELETE", call.request.method);
+    assert!(call.request.body.is_empty());
+    assert!(call.request.url.query.is_empty());
+    call.response.set(http::ok(""));
+    assert_eq!("200 OK", await_ready(&response).status());
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+mod url_test {
+    use super::*;
+
+    #[test]
+    fn stringification() {
+        assert_eq!(
+            "http://mesos.apache.org:80/",
+            Url::new("http", "mesos.apache.org", 80, "/").to_string()
+        );
+        assert_eq!(
+            "https://mesos.apache.org:8080/",
+            Url::new("https", "mesos.apache.org", 8080, "/").to_string()
+        );
+        assert_eq!(
+            "http://172.158.1.23:8080/",
+            Url::new("http", "172.158.1.23", 8080, "/").to_string()
+        );
+        assert_eq!(
+            "http://172.158.1.23:80/path",
+            Url::new("http", "172.158.1.23", 80, "/path").to_string()
+        );
+        let mut url = Url::new("http", "172.158.1.23", 80, "/");
+        url.query.insert("foo".into(), "bar".into());
+        url.query.insert("baz".into(), "bam".into());
+        assert_eq!("http://172.158.1.23:80/?baz=bam&foo=bar", url.to_string());
+        url.fragment = Some("fragment".into());
+        assert_eq!(
+            "http://172.158.1.23:80/?baz=bam&foo=bar#fragment",
+            url.to_string()
+        );
+    }
+
+    #[test]
+    fn parse_urls() {
+        let url = Url::parse("https://auth.docker.com").expect("parses");
+        assert_eq!(
+            ("https", "auth.docker.com", 443, "/"),
+            (&*url.scheme, &*url.host, url.port, &*url.path)
+        );
+        let url = Url::parse("http://docker.com/").expect("parses");
+        assert_eq!((80, "/"), (url.port, &*url.path));
+        let url = Url::parse("http://registry.docker.com:1234/abc/1").expect("parses");
+        assert_eq!((1234, "/abc/1"), (url.port, &*url.path));
+        for bad in [
+            "mesos.com",
+            "http/abcdef",
+            "abc://abc.com",
+            "://///",
+            "://",
+            "http://",
+            "http:////",
+        ] {
+            assert!(Url::parse(bad).is_err(), "{} parsed", bad);
+        }
+    }
+}
