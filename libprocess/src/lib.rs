@@ -38,7 +38,7 @@ pub use protobuf::{name_of, send_protobuf, ProtobufMessage};
 pub use queue::Queue;
 pub use r#loop::{loop_, loop_on, ControlFlow};
 pub use runtime::{
-    address, inject_exited, link, post, self_pid, send, spawn, spawn_unmanaged, spawn_with_id,
-    terminate, wait, Builder, EnterGuard, Runtime, Spawned,
+    address, inject_exited, link, link_with, post, self_pid, send, spawn, spawn_unmanaged,
+    spawn_with_id, terminate, wait, Builder, EnterGuard, RemoteConnection, Runtime, Spawned,
 };
 pub use time::Time;

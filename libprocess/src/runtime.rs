@@ -496,23 +496,30 @@ impl Inner {
         }
     }
 
-    fn link(self: &Arc<Inner>, linker: &Arc<Cell>, to: &UPID) {
+    fn link(self: &Arc<Inner>, linker: &Arc<Cell>, to: &UPID, remote: RemoteConnection) {
         match self.lookup(to) {
             Some(linkee) if !linkee.is_terminated() => {
                 let mut links = self.links.lock();
                 // Checked again under the links lock: cleanup removes the
                 // entry under it, so a link can't slip in after cleanup.
                 if !linkee.is_terminated() {
-                    links
-                        .entry(linkee.pid.raw_id().clone())
-                        .or_default()
-                        .push(Arc::downgrade(linker));
+                    let linkers = links.entry(linkee.pid.raw_id().clone()).or_default();
+                    // A set, as in libprocess: linking twice reports once.
+                    if !linkers
+                        .iter()
+                        .any(|l| std::ptr::eq(l.as_ptr(), Arc::as_ptr(linker)))
+                    {
+                        linkers.push(Arc::downgrade(linker));
+                    }
                     return;
                 }
             }
             Some(_) => {}
             None if to.address() != self.address => match self.transport.get() {
-                Some(transport) => return transport.link(self, linker, to),
+                Some(transport) => {
+                    let reconnect = remote == RemoteConnection::Reconnect;
+                    return transport.link(self, linker, to, reconnect);
+                }
                 None => {
                     tracing::debug!(%to, "Remote link without a transport; reporting it broken")
                 }
@@ -561,6 +568,13 @@ impl Inner {
     /// Whether a process named `id` runs here.
     pub(crate) fn process_exists(&self, id: &str) -> bool {
         self.processes.contains_key(&Id::new(id))
+    }
+
+    /// See `Transport::retire`.
+    pub(crate) fn retire_connection(&self, address: Address, generation: u64) -> bool {
+        self.transport
+            .get()
+            .is_some_and(|transport| transport.retire(address, generation))
     }
 
     /// Every local process' cell (for resetting clocks).
@@ -766,11 +780,29 @@ pub fn post(
 /// the connection to it breaks), the current process' `exited` runs. A
 /// process that does not exist is reported as exited right away.
 pub fn link(to: &UPID) -> UPID {
+    link_with(to, RemoteConnection::Reuse)
+}
+
+/// How [`link_with`] treats an existing connection to a remote process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RemoteConnection {
+    /// Link over the existing connection, if any.
+    Reuse,
+    /// Replace the existing connection with a new one (when the old one
+    /// may be stale, say after a network partition): messages queued on
+    /// it move to the new one, the old one ends without an `exited`, and
+    /// every linker stays linked through the new one.
+    Reconnect,
+}
+
+/// [`link`], choosing what happens to an existing connection to a remote
+/// `to` (libprocess' `link(pid, RemoteConnection::RECONNECT)`).
+pub fn link_with(to: &UPID, remote: RemoteConnection) -> UPID {
     if to.is_empty() {
         return to.clone();
     }
     match current_cell() {
-        Some(linker) => Inner::with(|inner| inner.link(&linker, to)),
+        Some(linker) => Inner::with(|inner| inner.link(&linker, to, remote)),
         None => tracing::warn!(%to, "link() called outside a process"),
     }
     to.clone()

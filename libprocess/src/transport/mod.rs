@@ -95,20 +95,52 @@ impl Transport {
         )
     }
 
+    /// A temporary connection to `address` has sent everything queued:
+    /// forgets it (later sends open a new one) unless it was linked
+    /// meanwhile. True when the connection should close.
+    pub(crate) fn retire(&self, address: Address, generation: u64) -> bool {
+        let mut peers = self.peers.lock();
+        match peers.get(&address) {
+            Some(peer) if peer.generation == generation && !peer.is_persistent() => {
+                peers.remove(&address);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Links `linker` to the remote `to`: keeps a connection to its
-    /// address, and reports `exited` when that connection breaks.
-    pub(crate) fn link(&self, runtime: &Arc<Inner>, linker: &Arc<Cell>, to: &UPID) {
+    /// address, and reports `exited` when that connection breaks. With
+    /// `reconnect`, an existing connection is replaced by a new one (its
+    /// queued messages move over; the old one ends without `exited`).
+    pub(crate) fn link(
+        &self,
+        runtime: &Arc<Inner>,
+        linker: &Arc<Cell>,
+        to: &UPID,
+        reconnect: bool,
+    ) {
         let address = to.address();
-        self.links
-            .lock()
-            .entry(address)
-            .or_default()
-            .entry(to.raw_id().clone())
-            .or_default()
-            .push(Arc::downgrade(linker));
+        {
+            let mut links = self.links.lock();
+            let linkers = links
+                .entry(address)
+                .or_default()
+                .entry(to.raw_id().clone())
+                .or_default();
+            // A set, as in libprocess: linking twice reports once.
+            let linker_ptr = Arc::as_ptr(linker);
+            if !linkers.iter().any(|l| std::ptr::eq(l.as_ptr(), linker_ptr)) {
+                linkers.push(Arc::downgrade(linker));
+            }
+        }
         let mut peers = self.peers.lock();
         match peers.get_mut(&address) {
-            Some(peer) if peer.is_open() => peer.persistent = true,
+            Some(peer) if peer.is_open() && reconnect => {
+                let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
+                peer.reconnect(&self.handle, Arc::downgrade(runtime), address, generation);
+            }
+            Some(peer) if peer.is_open() => peer.persist(),
             _ => {
                 let peer = self.connect(runtime, address, true);
                 peers.insert(address, peer);

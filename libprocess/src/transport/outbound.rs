@@ -1,8 +1,11 @@
 //! The connection to one peer address: messages queued by any thread,
 //! written in batches by one task; whatever the peer answers is read and
-//! discarded, and the end of the connection is reported.
+//! discarded, and the end of the connection is reported. A temporary
+//! (unlinked) connection closes once it has sent everything queued, as
+//! libprocess' do; a linked one stays.
 
-use std::sync::Weak;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
 
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -12,11 +15,17 @@ use tokio::sync::mpsc;
 use crate::runtime::Inner;
 use crate::Address;
 
+type Queue = Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Bytes>>>;
+
 pub(super) struct Peer {
     queue: mpsc::UnboundedSender<Bytes>,
+    /// The receiving end, handed from a replaced connection to its
+    /// successor (so queued messages survive a relink).
+    messages: Queue,
+    task: tokio::task::AbortHandle,
     pub(super) generation: u64,
-    /// Linked: its breaking is reported to the linkers.
-    pub(super) persistent: bool,
+    /// Linked: it stays open, and its breaking is reported to the linkers.
+    persistent: Arc<AtomicBool>,
 }
 
 impl Peer {
@@ -28,12 +37,47 @@ impl Peer {
         persistent: bool,
     ) -> Peer {
         let (queue, messages) = mpsc::unbounded_channel();
-        handle.spawn(run(runtime, address, generation, messages));
+        let messages = Arc::new(tokio::sync::Mutex::new(messages));
+        let persistent = Arc::new(AtomicBool::new(persistent));
+        let task = handle
+            .spawn(run(
+                runtime,
+                address,
+                generation,
+                messages.clone(),
+                persistent.clone(),
+            ))
+            .abort_handle();
         Peer {
             queue,
+            messages,
+            task,
             generation,
             persistent,
         }
+    }
+
+    /// Replaces the connection with a new one of `generation`, keeping
+    /// the queued messages; the old connection ends silently.
+    pub(super) fn reconnect(
+        &mut self,
+        handle: &tokio::runtime::Handle,
+        runtime: Weak<Inner>,
+        address: Address,
+        generation: u64,
+    ) {
+        self.task.abort();
+        self.generation = generation;
+        self.persistent.store(true, Ordering::Release);
+        self.task = handle
+            .spawn(run(
+                runtime,
+                address,
+                generation,
+                self.messages.clone(),
+                self.persistent.clone(),
+            ))
+            .abort_handle();
     }
 
     /// Queues encoded bytes; false when the connection has ended.
@@ -44,19 +88,38 @@ impl Peer {
     pub(super) fn is_open(&self) -> bool {
         !self.queue.is_closed()
     }
+
+    pub(super) fn persist(&self) {
+        self.persistent.store(true, Ordering::Release);
+    }
+
+    pub(super) fn is_persistent(&self) -> bool {
+        self.persistent.load(Ordering::Acquire)
+    }
 }
 
 async fn run(
     runtime: Weak<Inner>,
     address: Address,
     generation: u64,
-    mut messages: mpsc::UnboundedReceiver<Bytes>,
+    messages: Queue,
+    persistent: Arc<AtomicBool>,
 ) {
-    if let Err(error) = connection(address, &mut messages).await {
+    // Held until this connection ends or is replaced (aborting the task
+    // releases it to the successor).
+    let mut messages = messages.lock().await;
+    let retire = || {
+        runtime
+            .upgrade()
+            .is_some_and(|inner| inner.retire_connection(address, generation))
+    };
+    if let Err(error) = connection(address, &mut messages, &persistent, retire).await {
         tracing::debug!(%address, %error, "Connection to a peer ended");
     }
     // Messages still queued are dropped, as libprocess drops them.
     messages.close();
+    while messages.try_recv().is_ok() {}
+    drop(messages);
     if let Some(inner) = runtime.upgrade() {
         inner.connection_broken(address, generation);
     }
@@ -65,6 +128,8 @@ async fn run(
 async fn connection(
     address: Address,
     messages: &mut mpsc::UnboundedReceiver<Bytes>,
+    persistent: &AtomicBool,
+    retire: impl Fn() -> bool,
 ) -> std::io::Result<()> {
     let stream = TcpStream::connect(address).await?;
     let _ = stream.set_nodelay(true);
@@ -91,6 +156,18 @@ async fn connection(
                 }
                 writer.write_all(&batch).await?;
                 batch.clear();
+                if !persistent.load(Ordering::Acquire) && retire() {
+                    // Drained: a temporary connection closes. Messages
+                    // that raced in go out first; later sends open a new
+                    // connection.
+                    messages.close();
+                    while let Ok(more) = messages.try_recv() {
+                        batch.extend_from_slice(&more);
+                    }
+                    writer.write_all(&batch).await?;
+                    writer.shutdown().await?;
+                    return Ok(());
+                }
             }
         }
     }

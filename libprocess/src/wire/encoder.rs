@@ -61,39 +61,6 @@ pub fn message_bytes(message: &Message) -> Bytes {
     out.freeze()
 }
 
-/// The reason phrase libprocess uses for `code`.
-pub fn reason(code: u16) -> &'static str {
-    match code {
-        100 => "Continue",
-        101 => "Switching Protocols",
-        200 => "OK",
-        201 => "Created",
-        202 => "Accepted",
-        204 => "No Content",
-        206 => "Partial Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        303 => "See Other",
-        304 => "Not Modified",
-        307 => "Temporary Redirect",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        406 => "Not Acceptable",
-        409 => "Conflict",
-        413 => "Request Entity Too Large",
-        415 => "Unsupported Media Type",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Unknown",
-    }
-}
-
 /// A response as libprocess writes it (in the order a Mesos 1.12 master
 /// was seen writing them): status line, `Date`, the headers,
 /// `Content-Length`, then the body. `202 Accepted` for a delivered
@@ -108,9 +75,8 @@ pub fn encode_response(
     let mut head = String::with_capacity(128);
     let _ = write!(
         head,
-        "HTTP/1.1 {} {}\r\nDate: {}\r\n",
-        code,
-        reason(code),
+        "HTTP/1.1 {}\r\nDate: {}\r\n",
+        crate::http::status_string(code),
         http_date(date)
     );
     for (name, value) in headers {

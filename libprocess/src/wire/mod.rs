@@ -13,7 +13,7 @@ use std::fmt;
 pub(crate) use decoder::parse_query;
 pub use decoder::{Limits, Request, RequestDecoder};
 pub use encoder::{
-    encode_message, encode_message_response, encode_response, http_date, message_bytes, reason,
+    encode_message, encode_message_response, encode_response, http_date, message_bytes,
 };
 pub use response::{ResponseDecoder, ResponseEvent};
 

@@ -6,7 +6,8 @@ use std::process::{Child, Command, Stdio};
 
 use libprocess::testing;
 use libprocess::{
-    link, send, spawn, terminate, wait, Builder, Handlers, Message, Process, Promise, UPID,
+    dispatch, link, link_with, send, spawn, terminate, wait, Builder, Handlers, Message, Process,
+    Promise, RemoteConnection, PID, UPID,
 };
 
 /// Starts the helper on loopback and reads the linkee's UPID.
@@ -80,4 +81,151 @@ fn remote_link() {
 
     terminate(&linker, true);
     wait(&linker, None);
+}
+
+/// libprocess' `RemoteLinkTestProcess`: links or relinks on request and
+/// counts the `exited` events it gets.
+struct RemoteLinkTestProcess {
+    pid: UPID,
+    exited: Vec<UPID>,
+    first: Option<Promise<UPID>>,
+}
+
+impl Process for RemoteLinkTestProcess {
+    fn exited(&mut self, pid: &UPID) {
+        self.exited.push(pid.clone());
+        if let Some(first) = self.first.take() {
+            first.set(pid.clone());
+        }
+    }
+}
+
+impl RemoteLinkTestProcess {
+    fn linkup(&mut self) {
+        link(&self.pid);
+    }
+
+    fn relink(&mut self) {
+        link_with(&self.pid, RemoteConnection::Reconnect);
+    }
+
+    fn ping_linkee(&mut self) {
+        send(&self.pid, "ping", "");
+    }
+}
+
+fn listening() -> testing::TestRuntime {
+    testing::runtime_with(
+        Builder::default()
+            .workers(2)
+            .listen("127.0.0.1:0".parse().expect("an address")),
+    )
+}
+
+fn remote_link_test_process(pid: &UPID) -> (PID<RemoteLinkTestProcess>, libprocess::Future<UPID>) {
+    let first = Promise::new();
+    let exited = first.future();
+    let process = spawn(RemoteLinkTestProcess {
+        pid: pid.clone(),
+        exited: Vec::new(),
+        first: Some(first),
+    });
+    (process, exited)
+}
+
+/// Kills the helper, waits for the `exited` event, and checks that it was
+/// the only one.
+fn kill_and_expect_one_exited(
+    mut child: Child,
+    linkee: &UPID,
+    process: &PID<RemoteLinkTestProcess>,
+    exited: &libprocess::Future<UPID>,
+) {
+    assert!(exited.is_pending());
+    child.kill().expect("kills the helper");
+    child.wait().expect("reaps the helper");
+    testing::await_eq(linkee.clone(), exited);
+    // Served after any other exited event already queued.
+    let all = testing::await_ready(&dispatch(process, |p| p.exited.clone()));
+    assert_eq!(vec![linkee.clone()], all);
+    terminate(process, false);
+    wait(process, None);
+}
+
+#[test]
+fn remote_relink() {
+    let _rt = listening();
+    let (child, pid) = linkee();
+    let (process, exited) = remote_link_test_process(&pid);
+    testing::await_ready(&dispatch(&process, |p| p.relink()));
+    kill_and_expect_one_exited(child, &pid, &process, &exited);
+}
+
+#[test]
+fn remote_link_relink() {
+    let _rt = listening();
+    let (child, pid) = linkee();
+    let (process, exited) = remote_link_test_process(&pid);
+    testing::await_ready(&dispatch(&process, |p| p.linkup()));
+    testing::await_ready(&dispatch(&process, |p| p.relink()));
+    kill_and_expect_one_exited(child, &pid, &process, &exited);
+}
+
+#[test]
+fn remote_double_link_relink() {
+    let _rt = listening();
+    let (child, pid) = linkee();
+    let (linker, linker_exited) = remote_link_test_process(&pid);
+    let (relinker, relinker_exited) = remote_link_test_process(&pid);
+    testing::await_ready(&dispatch(&linker, |p| p.linkup()));
+    testing::await_ready(&dispatch(&relinker, |p| p.linkup()));
+    testing::await_ready(&dispatch(&relinker, |p| p.relink()));
+
+    // The relink carried the other linker over to the new connection.
+    let mut child = child;
+    child.kill().expect("kills the helper");
+    child.wait().expect("reaps the helper");
+    testing::await_eq(pid.clone(), &linker_exited);
+    testing::await_eq(pid.clone(), &relinker_exited);
+    for process in [&linker, &relinker] {
+        let all = testing::await_ready(&dispatch(process, |p| p.exited.clone()));
+        assert_eq!(vec![pid.clone()], all);
+        terminate(process, false);
+        wait(process, None);
+    }
+}
+
+// The C++ test exhausts file descriptors so that creating the socket
+// fails; here the connection cannot be made (nothing listens on the
+// port). Either way a link that cannot be made reports `exited`.
+#[test]
+fn remote_link_leak() {
+    let _rt = listening();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let address = match closed.local_addr().expect("bound") {
+        std::net::SocketAddr::V4(address) => address,
+        other => panic!("not IPv4: {}", other),
+    };
+    drop(closed);
+    let pid = UPID::new("linkee", address);
+    let (process, exited) = remote_link_test_process(&pid);
+    testing::await_ready(&dispatch(&process, |p| p.linkup()));
+    testing::await_eq(pid.clone(), &exited);
+    terminate(&process, false);
+    wait(&process, None);
+}
+
+// A relinked connection carries the messages sent after the relink: the
+// linkee still answers, over its own connection to us.
+#[test]
+fn remote_stale_link_relink() {
+    let _rt = listening();
+    let (child, pid) = linkee();
+    let (process, exited) = remote_link_test_process(&pid);
+    testing::await_ready(&dispatch(&process, |p| p.linkup()));
+    testing::await_ready(&dispatch(&process, |p| p.relink()));
+    let pong = testing::future_message("pong", &pid, &process);
+    testing::await_ready(&dispatch(&process, |p| p.ping_linkee()));
+    testing::await_ready(&pong);
+    kill_and_expect_one_exited(child, &pid, &process, &exited);
 }

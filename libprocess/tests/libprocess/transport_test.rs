@@ -255,3 +255,25 @@ fn environment_errors_name_the_variable() {
         "LIBPROCESS_IP must be an IPv4 address, got '::1'"
     );
 }
+
+// libprocess closes a connection it opened only to send (no link) once
+// everything queued on it is written; the next send opens another.
+#[test]
+fn unlinked_connection_closes_once_drained() {
+    let _rt = listening();
+    let peer = TcpListener::bind(loopback()).expect("binds");
+    let to = match peer.local_addr().expect("bound") {
+        std::net::SocketAddr::V4(address) => UPID::new("peer", address),
+        other => panic!("not IPv4: {}", other),
+    };
+    for round in ["first", "second"] {
+        send(&to, "hello", round);
+        let (mut stream, _) = peer.accept().expect("a connection per burst");
+        let mut received = read_until(&mut stream, round.as_bytes());
+        // Returns once our side closes the connection.
+        stream
+            .read_to_end(&mut received)
+            .expect("reads until the close");
+        assert!(received.ends_with(b"\r\n0\r\n\r\n"));
+    }
+}
