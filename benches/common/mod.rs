@@ -12,6 +12,8 @@ pub(crate) fn cores() -> usize {
 }
 
 /// A libprocess runtime with one worker per core.
+// The transport benchmark builds a listening one of its own.
+#[allow(dead_code)]
 pub(crate) fn libprocess_runtime() -> libprocess::Runtime {
     libprocess::Runtime::builder().workers(cores()).build()
 }

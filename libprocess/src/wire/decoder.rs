@@ -15,7 +15,7 @@ use super::{percent_decode, WireError};
 pub struct Limits {
     /// The request line and headers together.
     pub head: usize,
-    /// How many headers.
+    /// How many headers (at most 100).
     pub headers: usize,
     /// The body, after de-chunking.
     pub body: usize,
@@ -183,9 +183,11 @@ impl RequestDecoder {
     }
 
     fn head(&mut self) -> Result<Option<Partial>, WireError> {
-        let mut headers = vec![httparse::EMPTY_HEADER; self.limits.headers];
-        let mut parsed = httparse::Request::new(&mut headers);
-        let length = match parsed.parse(&self.buffer) {
+        // Uninitialized slots: nothing to clear per request.
+        let mut slots = [const { std::mem::MaybeUninit::<httparse::Header<'_>>::uninit() }; 100];
+        let slots = &mut slots[..self.limits.headers.min(100)];
+        let mut parsed = httparse::Request::new(&mut []);
+        let length = match parsed.parse_with_uninit_headers(&self.buffer, slots) {
             Ok(httparse::Status::Complete(length)) => length,
             Ok(httparse::Status::Partial) if self.buffer.len() > self.limits.head => {
                 return Err(WireError::new("request head too large"))

@@ -108,6 +108,21 @@ pub fn encode_message_response(delivered: bool, date: Time, out: &mut BytesMut) 
 /// `Sun, 22 Nov 2026 04:40:26 GMT`.
 pub fn http_date(time: Time) -> String {
     let secs = time.duration().ns().div_euclid(1_000_000_000);
+    thread_local! {
+        // Responses come in bursts within one second: format it once.
+        static LAST: std::cell::RefCell<(i64, String)> =
+            const { std::cell::RefCell::new((i64::MIN, String::new())) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != secs {
+            *last = (secs, format_date(secs));
+        }
+        last.1.clone()
+    })
+}
+
+fn format_date(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let seconds_of_day = secs.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);

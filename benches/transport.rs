@@ -1,0 +1,220 @@
+//! The socket transport between two OS processes over loopback (the peer
+//! is `bench-peer`): one-way messages on one (linked) connection with
+//! libprocess' encoding, and the round trip POST → handler → reply, each
+//! beside a raw baseline in the same run: length-prefixed frames over one
+//! TCP connection with batched writes.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddrV4, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, Criterion};
+use libprocess::{link, post, spawn, Handlers, Process, Promise, Runtime, UPID};
+use parking_lot::Mutex;
+
+/// Messages per one-way iteration.
+const MESSAGES: u64 = 100_000;
+/// Round trips per iteration.
+const ROUND_TRIPS: u64 = 1_000;
+/// The payload of every message and frame.
+const BODY: &[u8] = &[b'x'; 64];
+
+/// A `bench-peer` and the address it serves.
+struct Peer {
+    child: Child,
+    address: SocketAddrV4,
+}
+
+impl Peer {
+    fn start(mode: &str) -> Peer {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bench-peer"))
+            .arg(mode)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("bench-peer starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().expect("piped"))
+            .read_line(&mut line)
+            .expect("bench-peer prints its address");
+        let address = line.trim().parse().expect("an address");
+        Peer { child, address }
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Completes the waiting promise on `done` and `pong`.
+struct Receiver {
+    waiting: Arc<Mutex<Option<Promise<()>>>>,
+    pongs: Arc<Mutex<u64>>,
+    target: Arc<Mutex<u64>>,
+    echo: UPID,
+}
+
+impl Process for Receiver {
+    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+        handlers.install("done", |r: &mut Receiver, _, _| {
+            if let Some(promise) = r.waiting.lock().take() {
+                promise.set(());
+            }
+        });
+        handlers.install("pong", |r: &mut Receiver, _, body| {
+            let mut pongs = r.pongs.lock();
+            *pongs += 1;
+            if *pongs < *r.target.lock() {
+                libprocess::send(&r.echo, "ping", Bytes::copy_from_slice(body));
+            } else if let Some(promise) = r.waiting.lock().take() {
+                promise.set(());
+            }
+        });
+        link(&self.echo);
+    }
+}
+
+fn wait_for(waiting: &Arc<Mutex<Option<Promise<()>>>>) -> libprocess::Future<()> {
+    let promise = Promise::new();
+    let future = promise.future();
+    *waiting.lock() = Some(promise);
+    future
+}
+
+fn libprocess_transport(c: &mut Criterion) {
+    let peer = Peer::start("libprocess");
+    let runtime = Runtime::builder()
+        .workers(common::cores())
+        .listen("127.0.0.1:0".parse().expect("an address"))
+        .build();
+    let _enter = runtime.enter();
+    let sink = UPID::new("sink", peer.address);
+    let echo = UPID::new("echo", peer.address);
+    let waiting = Arc::new(Mutex::new(None));
+    let pongs = Arc::new(Mutex::new(0));
+    let target = Arc::new(Mutex::new(0));
+    let receiver = spawn(Receiver {
+        waiting: waiting.clone(),
+        pongs: pongs.clone(),
+        target: target.clone(),
+        echo: echo.clone(),
+    });
+    let me = receiver.upid().clone();
+    // A persistent connection to the peer's address, as linked daemons.
+    let settled = wait_for(&waiting);
+    post(&me, &sink, "flush", Bytes::new());
+    assert!(
+        settled.wait_for(stout::Duration::from_secs(30)),
+        "the sink answers"
+    );
+
+    let mut group = common::group(c, "transport/one_way", Some(MESSAGES));
+    group.bench_function("libprocess", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                let done = wait_for(&waiting);
+                let start = Instant::now();
+                for _ in 0..MESSAGES {
+                    post(&me, &sink, "m", Bytes::from_static(BODY));
+                }
+                post(&me, &sink, "flush", Bytes::new());
+                assert!(done.wait_for(stout::Duration::from_secs(60)), "all arrived");
+                total += start.elapsed();
+            }
+            total
+        })
+    });
+    drop(group);
+
+    let mut group = common::group(c, "transport/round_trip", Some(ROUND_TRIPS));
+    group.bench_function("libprocess", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                *pongs.lock() = 0;
+                *target.lock() = ROUND_TRIPS;
+                let done = wait_for(&waiting);
+                let start = Instant::now();
+                post(&me, &echo, "ping", Bytes::from_static(BODY));
+                assert!(
+                    done.wait_for(stout::Duration::from_secs(60)),
+                    "all answered"
+                );
+                total += start.elapsed();
+            }
+            total
+        })
+    });
+    drop(group);
+}
+
+fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    out.push(kind);
+    out.extend_from_slice(payload);
+}
+
+fn raw_transport(c: &mut Criterion) {
+    let peer = Peer::start("raw");
+    let mut stream = TcpStream::connect(peer.address).expect("connects");
+    stream.set_nodelay(true).expect("nodelay");
+
+    let mut group = common::group(c, "transport/one_way", Some(MESSAGES));
+    group.bench_function("raw_frames", |b| {
+        let mut batch = Vec::with_capacity(64 * 1024);
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                let start = Instant::now();
+                for n in 0..MESSAGES {
+                    frame(0, BODY, &mut batch);
+                    if batch.len() >= 64 * 1024 || n + 1 == MESSAGES {
+                        stream.write_all(&batch).expect("writes");
+                        batch.clear();
+                    }
+                }
+                frame(1, &[], &mut batch);
+                stream.write_all(&batch).expect("writes");
+                batch.clear();
+                let mut ack = [0u8; 1];
+                stream.read_exact(&mut ack).expect("acked");
+                total += start.elapsed();
+            }
+            total
+        })
+    });
+    drop(group);
+
+    let mut group = common::group(c, "transport/round_trip", Some(ROUND_TRIPS));
+    group.bench_function("raw_frames", |b| {
+        let mut out = Vec::new();
+        let mut back = vec![0u8; 5 + BODY.len()];
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                let start = Instant::now();
+                for _ in 0..ROUND_TRIPS {
+                    out.clear();
+                    frame(2, BODY, &mut out);
+                    stream.write_all(&out).expect("writes");
+                    stream.read_exact(&mut back).expect("echoed");
+                }
+                total += start.elapsed();
+            }
+            total
+        })
+    });
+    drop(group);
+}
+
+criterion_group!(benches, libprocess_transport, raw_transport);
+criterion_main!(benches);
