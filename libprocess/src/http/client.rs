@@ -470,12 +470,18 @@ fn upid_request(
     })
 }
 
-/// `GET /<id>/<path>?<query>` on `pid`'s server.
-pub fn get(pid: &UPID, path: &str, query: Option<&str>, headers: Headers) -> Future<Response> {
-    match upid_request("GET", pid, path, query, headers) {
-        Ok(req) => request(req, false),
+/// Sends a request built by one of the helpers, or fails with why it
+/// could not be built.
+fn send_built(built: Result<Request, String>, streamed: bool) -> Future<Response> {
+    match built {
+        Ok(req) => request(req, streamed),
         Err(message) => Future::failed(message),
     }
+}
+
+/// `GET /<id>/<path>?<query>` on `pid`'s server.
+pub fn get(pid: &UPID, path: &str, query: Option<&str>, headers: Headers) -> Future<Response> {
+    send_built(upid_request("GET", pid, path, query, headers), false)
 }
 
 /// `POST /<id>/<path>` on `pid`'s server with `body` of `content_type`.
@@ -486,10 +492,7 @@ pub fn post(
     body: Option<Bytes>,
     content_type: Option<&str>,
 ) -> Future<Response> {
-    match post_request(pid, path, headers, body, content_type) {
-        Ok(req) => request(req, false),
-        Err(message) => Future::failed(message),
-    }
+    send_built(post_request(pid, path, headers, body, content_type), false)
 }
 
 fn post_request(
@@ -517,10 +520,7 @@ pub mod streaming {
 
     /// [`get`](super::get), streamed.
     pub fn get(pid: &UPID, path: &str, query: Option<&str>, headers: Headers) -> Future<Response> {
-        match upid_request("GET", pid, path, query, headers) {
-            Ok(req) => request(req, true),
-            Err(message) => Future::failed(message),
-        }
+        send_built(upid_request("GET", pid, path, query, headers), true)
     }
 
     /// [`post`](super::post), streamed.
@@ -531,9 +531,6 @@ pub mod streaming {
         body: Option<Bytes>,
         content_type: Option<&str>,
     ) -> Future<Response> {
-        match post_request(pid, path, headers, body, content_type) {
-            Ok(req) => request(req, true),
-            Err(message) => Future::failed(message),
-        }
+        send_built(post_request(pid, path, headers, body, content_type), true)
     }
 }

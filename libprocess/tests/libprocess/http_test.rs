@@ -329,18 +329,27 @@ fn nested_get() {
     wait(&pid, None);
 }
 
+/// A streamed GET of `/pipe`, answered with a pipe: the body the client
+/// reads, and the server's end to write it.
+fn streaming_get_pipe(
+    pid: &libprocess::UPID,
+    calls: &mpsc::Receiver<Call>,
+) -> (pipe::Reader, pipe::Writer) {
+    let response = http::streaming::get(pid, "pipe", None, Headers::new());
+    let (reader, writer) = pipe::pipe();
+    next_call(calls).response.set(Response::pipe(200, reader));
+    let response = await_ready(&response);
+    assert_eq!("200 OK", response.status());
+    assert_eq!(Some("chunked"), response.headers.get("Transfer-Encoding"));
+    (response.reader().expect("streamed").clone(), writer)
+}
+
 #[test]
 fn streaming_get_complete() {
     let _rt = listening();
     let (pid, calls) = http_process();
 
-    let response = http::streaming::get(pid.upid(), "pipe", None, Headers::new());
-    let (reader, writer) = pipe::pipe();
-    next_call(&calls).response.set(Response::pipe(200, reader));
-    let response = await_ready(&response);
-    assert_eq!("200 OK", response.status());
-    assert_eq!(Some("chunked"), response.headers.get("Transfer-Encoding"));
-    let body = response.reader().expect("streamed").clone();
+    let (body, writer) = streaming_get_pipe(pid.upid(), &calls);
 
     let read = body.read();
     assert!(read.is_pending());
@@ -360,11 +369,7 @@ fn streaming_get_failure() {
     let _rt = listening();
     let (pid, calls) = http_process();
 
-    let response = http::streaming::get(pid.upid(), "pipe", None, Headers::new());
-    let (reader, writer) = pipe::pipe();
-    next_call(&calls).response.set(Response::pipe(200, reader));
-    let response = await_ready(&response);
-    let body = response.reader().expect("streamed").clone();
+    let (body, writer) = streaming_get_pipe(pid.upid(), &calls);
     writer.write("hello");
     assert_eq!(Bytes::from("hello"), await_ready(&body.read()));
     writer.write("goodbye");
