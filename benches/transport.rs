@@ -119,8 +119,7 @@ fn libprocess_transport(c: &mut Criterion) {
     let mut group = common::group(c, "transport/one_way", Some(MESSAGES));
     group.bench_function("libprocess", |b| {
         b.iter_custom(|iterations| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iterations {
+            total(iterations, || {
                 let done = wait_for(&waiting);
                 let start = Instant::now();
                 for _ in 0..MESSAGES {
@@ -128,9 +127,8 @@ fn libprocess_transport(c: &mut Criterion) {
                 }
                 post(&me, &sink, "flush", Bytes::new());
                 assert!(done.wait_for(stout::Duration::from_secs(60)), "all arrived");
-                total += start.elapsed();
-            }
-            total
+                start.elapsed()
+            })
         })
     });
     drop(group);
@@ -138,8 +136,7 @@ fn libprocess_transport(c: &mut Criterion) {
     let mut group = common::group(c, "transport/round_trip", Some(ROUND_TRIPS));
     group.bench_function("libprocess", |b| {
         b.iter_custom(|iterations| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iterations {
+            total(iterations, || {
                 *pongs.lock() = 0;
                 *target.lock() = ROUND_TRIPS;
                 let done = wait_for(&waiting);
@@ -149,12 +146,17 @@ fn libprocess_transport(c: &mut Criterion) {
                     done.wait_for(stout::Duration::from_secs(60)),
                     "all answered"
                 );
-                total += start.elapsed();
-            }
-            total
+                start.elapsed()
+            })
         })
     });
     drop(group);
+}
+
+/// The time of `iterations` runs of `once`, each timing its own work
+/// (setup before its clock starts is not counted).
+fn total(iterations: u64, mut once: impl FnMut() -> Duration) -> Duration {
+    (0..iterations).map(|_| once()).sum()
 }
 
 fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
@@ -172,8 +174,7 @@ fn raw_transport(c: &mut Criterion) {
     group.bench_function("raw_frames", |b| {
         let mut batch = Vec::with_capacity(64 * 1024);
         b.iter_custom(|iterations| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iterations {
+            total(iterations, || {
                 let start = Instant::now();
                 for n in 0..MESSAGES {
                     frame(0, BODY, &mut batch);
@@ -187,9 +188,8 @@ fn raw_transport(c: &mut Criterion) {
                 batch.clear();
                 let mut ack = [0u8; 1];
                 stream.read_exact(&mut ack).expect("acked");
-                total += start.elapsed();
-            }
-            total
+                start.elapsed()
+            })
         })
     });
     drop(group);
@@ -199,8 +199,7 @@ fn raw_transport(c: &mut Criterion) {
         let mut out = Vec::new();
         let mut back = vec![0u8; 5 + BODY.len()];
         b.iter_custom(|iterations| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iterations {
+            total(iterations, || {
                 let start = Instant::now();
                 for _ in 0..ROUND_TRIPS {
                     out.clear();
@@ -208,9 +207,8 @@ fn raw_transport(c: &mut Criterion) {
                     stream.write_all(&out).expect("writes");
                     stream.read_exact(&mut back).expect("echoed");
                 }
-                total += start.elapsed();
-            }
-            total
+                start.elapsed()
+            })
         })
     });
     drop(group);

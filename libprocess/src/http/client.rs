@@ -113,7 +113,7 @@ impl Shared {
     fn received(&self, data: &[u8]) -> Result<(), String> {
         let mut events = Vec::new();
         let mut completed = Vec::new();
-        {
+        let finished = {
             let mut state = self.state.lock();
             if state.pending.is_empty() && state.current.is_none() && !data.is_empty() {
                 return Err("Received data when none is expected".to_string());
@@ -169,7 +169,10 @@ impl Shared {
                     },
                 }
             }
-        }
+            // Nothing more can be sent once closing (sends fail), so the
+            // decision cannot change after the lock is released.
+            state.closing && state.pending.is_empty() && state.current.is_none()
+        };
         // Completed outside the lock: callbacks may send on this
         // connection.
         for (promise, outcome) in completed {
@@ -178,9 +181,7 @@ impl Shared {
                 Err(message) => promise.fail(message),
             };
         }
-        let state = self.state.lock();
-        if state.closing && state.pending.is_empty() && state.current.is_none() {
-            drop(state);
+        if finished {
             self.disconnect(None);
         }
         Ok(())
@@ -410,11 +411,11 @@ async fn write_requests(
                 let chunk = reader.read().await.map_err(|e| e.to_string())?;
                 let mut out = BytesMut::new();
                 if chunk.is_empty() {
-                    out.extend_from_slice(super::server::LAST_CHUNK);
+                    out.extend_from_slice(crate::wire::LAST_CHUNK);
                     writer.write_all(&out).await.map_err(|e| e.to_string())?;
                     break;
                 }
-                super::server::encode_chunk(&chunk, &mut out);
+                crate::wire::encode_chunk(&chunk, &mut out);
                 writer.write_all(&out).await.map_err(|e| e.to_string())?;
             }
         }

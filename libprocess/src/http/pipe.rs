@@ -127,41 +127,47 @@ impl Reader {
 
 /// Reads until the end: synchronously while chunks are already there, from
 /// the completing write's callback otherwise (no recursion per chunk).
-fn read_into(reader: Reader, mut buffer: BytesMut, promise: Promise<Bytes>) {
+fn read_into(reader: Reader, mut buffer: BytesMut, mut promise: Promise<Bytes>) {
     loop {
         let read = reader.read();
-        match read.outcome() {
-            Some(Outcome::Ready(chunk)) if chunk.is_empty() => {
-                promise.set(buffer.freeze());
-                return;
-            }
-            Some(Outcome::Ready(chunk)) => buffer.extend_from_slice(chunk),
-            Some(Outcome::Failed(message)) => {
-                promise.fail(message.clone());
-                return;
-            }
-            Some(Outcome::Discarded) => {
-                promise.discard();
-                return;
-            }
-            None => {
-                read.on_any(move |read| match read.outcome() {
-                    Some(Outcome::Ready(chunk)) if chunk.is_empty() => {
-                        promise.set(buffer.freeze());
-                    }
-                    Some(Outcome::Ready(chunk)) => {
-                        buffer.extend_from_slice(chunk);
-                        read_into(reader, buffer, promise);
-                    }
-                    Some(Outcome::Failed(message)) => {
-                        promise.fail(message.clone());
-                    }
-                    _ => {
-                        promise.discard();
-                    }
-                });
-                return;
-            }
+        if read.is_pending() {
+            read.on_any(move |read| {
+                if let Some((buffer, promise)) = absorb(read, buffer, promise) {
+                    read_into(reader, buffer, promise);
+                }
+            });
+            return;
+        }
+        match absorb(&read, buffer, promise) {
+            Some(next) => (buffer, promise) = next,
+            None => return,
+        }
+    }
+}
+
+/// Adds a completed read to `buffer`; completes `promise` at the end or
+/// on failure, otherwise hands both back to read on.
+fn absorb(
+    read: &Future<Bytes>,
+    mut buffer: BytesMut,
+    promise: Promise<Bytes>,
+) -> Option<(BytesMut, Promise<Bytes>)> {
+    match read.outcome() {
+        Some(Outcome::Ready(chunk)) if chunk.is_empty() => {
+            promise.set(buffer.freeze());
+            None
+        }
+        Some(Outcome::Ready(chunk)) => {
+            buffer.extend_from_slice(chunk);
+            Some((buffer, promise))
+        }
+        Some(Outcome::Failed(message)) => {
+            promise.fail(message.clone());
+            None
+        }
+        _ => {
+            promise.discard();
+            None
         }
     }
 }

@@ -3,10 +3,9 @@
 //! libprocess checks things (path, delegate, firewall, process).
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 use parking_lot::RwLock;
 
 use super::authentication::Authenticator;
@@ -14,6 +13,7 @@ use super::{bad_request, internal_server_error, not_found, ok_json, Body, Reques
 use crate::event::{Event, HttpEvent};
 use crate::firewall::FirewallRule;
 use crate::runtime::Inner;
+use crate::wire;
 use crate::{Future, Promise, Time, UPID};
 
 /// The HTTP side of a runtime: firewall rules, authenticators by realm,
@@ -123,57 +123,30 @@ pub(crate) fn failure_response(error: &crate::FutureError) -> Response {
     }
 }
 
-/// Writes the status line and headers of `response`: `Date` first, the
-/// handler's headers, then `Content-Length` (whole bodies) or
-/// `Transfer-Encoding: chunked` (streamed ones), and a whole body.
+/// Writes `response` with the wire encoder: its headers (less `Date`
+/// and the framing, which are ours), then a whole body with its
+/// `Content-Length`, or for a streamed body `Transfer-Encoding: chunked`
+/// and no body yet.
 pub(crate) fn encode_response(response: &Response, date: Time, out: &mut BytesMut) {
-    let mut head = String::with_capacity(160);
-    let _ = write!(
-        head,
-        "HTTP/1.1 {}\r\nDate: {}\r\n",
-        response.status(),
-        crate::wire::http_date(date)
-    );
-    let streamed = matches!(response.body, Body::Pipe(_));
-    for (name, value) in response.headers.iter() {
-        let skip = name.eq_ignore_ascii_case("Date")
-            || (streamed
-                && (name.eq_ignore_ascii_case("Content-Length")
-                    || name.eq_ignore_ascii_case("Transfer-Encoding")));
-        if !skip {
-            let _ = write!(head, "{}: {}\r\n", name, value);
-        }
-    }
+    let ours = ["Date", "Content-Length", "Transfer-Encoding"];
+    let headers: Vec<(&str, &str)> = response
+        .headers
+        .iter()
+        .filter(|(name, _)| !ours.iter().any(|o| o.eq_ignore_ascii_case(name)))
+        .collect();
     let body: &[u8] = match &response.body {
+        Body::Pipe(_) => return wire::encode_chunked_head(response.code, &headers, date, out),
         Body::Bytes(bytes) => bytes,
-        Body::None | Body::Pipe(_) => &[],
+        Body::None => &[],
     };
+    // A declared length shorter than the body cuts it, as libprocess does.
     let length = response
         .headers
         .get("Content-Length")
-        .and_then(|length| length.parse::<usize>().ok());
-    if streamed {
-        head.push_str("Transfer-Encoding: chunked\r\n");
-    } else if length.is_none() {
-        let _ = write!(head, "Content-Length: {}\r\n", body.len());
-    }
-    head.push_str("\r\n");
-    out.reserve(head.len() + body.len());
-    out.put_slice(head.as_bytes());
-    // A declared length shorter than the body cuts it, as libprocess does.
-    let length = length.unwrap_or(body.len()).min(body.len());
-    out.put_slice(&body[..length]);
+        .and_then(|length| length.parse::<usize>().ok())
+        .map_or(body.len(), |length| length.min(body.len()));
+    wire::encode_response(response.code, &headers, &body[..length], date, out);
 }
-
-/// One chunk of a streamed body.
-pub(crate) fn encode_chunk(chunk: &[u8], out: &mut BytesMut) {
-    let _ = write!(out, "{:x}\r\n", chunk.len());
-    out.put_slice(chunk);
-    out.put_slice(b"\r\n");
-}
-
-/// The end of a streamed body.
-pub(crate) const LAST_CHUNK: &[u8] = b"0\r\n\r\n";
 
 /// The route `path` names on process `id`, as libprocess matches it:
 /// the path less `/<id>`, trimmed of slashes.

@@ -12,10 +12,11 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
-use crate::http::server::{encode_chunk, encode_response, failure_response, LAST_CHUNK};
+use crate::http::server::{encode_response, failure_response};
 use crate::http::{Body, Response};
 use crate::runtime::Inner;
 use crate::wire::{self, RequestDecoder};
+use crate::wire::{encode_chunk, LAST_CHUNK};
 use crate::{Future, Time};
 
 pub(super) async fn accept(listener: TcpListener, runtime: Weak<Inner>) {
@@ -53,6 +54,12 @@ async fn serve(stream: TcpStream, peer: SocketAddr, runtime: Weak<Inner>) {
     let mut decoder = RequestDecoder::default();
     let mut buffer = vec![0u8; 80 * 1024];
     let mut ready = BytesMut::new();
+    // Answers to messages gather here and go out once per read.
+    let flush = |ready: &mut BytesMut| {
+        if !ready.is_empty() {
+            let _ = replies.send(Reply::Ready(ready.split().freeze()));
+        }
+    };
     'reading: loop {
         let n = match reader.read(&mut buffer).await {
             Ok(0) | Err(_) => break,
@@ -69,31 +76,23 @@ async fn serve(stream: TcpStream, peer: SocketAddr, runtime: Weak<Inner>) {
         let Some(inner) = runtime.upgrade() else {
             break;
         };
+        let now = Time::wall();
         for request in requests {
             let keep_alive = request.keep_alive();
-            match respond(&inner, request, peer, &mut ready) {
-                None => {}
-                Some(response) => {
-                    if !ready.is_empty() {
-                        let _ = replies.send(Reply::Ready(ready.split().freeze()));
-                    }
-                    let _ = replies.send(Reply::Pending {
-                        response,
-                        keep_alive,
-                    });
-                }
+            if let Some(response) = respond(&inner, request, peer, now, &mut ready) {
+                flush(&mut ready);
+                let _ = replies.send(Reply::Pending {
+                    response,
+                    keep_alive,
+                });
             }
             if !keep_alive {
                 break 'reading;
             }
         }
-        if !ready.is_empty() {
-            let _ = replies.send(Reply::Ready(ready.split().freeze()));
-        }
+        flush(&mut ready);
     }
-    if !ready.is_empty() {
-        let _ = replies.send(Reply::Ready(ready.split().freeze()));
-    }
+    flush(&mut ready);
     // The writer finishes what is queued, then closes.
     drop(replies);
     let _ = writing.await;
@@ -105,9 +104,9 @@ fn respond(
     inner: &Arc<Inner>,
     request: wire::Request,
     peer: SocketAddr,
+    now: Time,
     ready: &mut BytesMut,
 ) -> Option<Future<Response>> {
-    let now = Time::wall();
     if !wire::is_message(&request) {
         let request = crate::http::Request::from_wire(request, peer);
         return Some(crate::http::server::handle(inner, request));

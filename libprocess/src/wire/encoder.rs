@@ -27,32 +27,35 @@ const HOST: &str = "";
 pub fn encode_message(message: &Message, out: &mut BytesMut) {
     let body = &message.body;
     out.reserve(160 + message.name.len() + body.len());
-    let mut head = String::with_capacity(160);
-    head.push_str("POST ");
+    out.put_slice(b"POST ");
     if !message.to.id().is_empty() {
-        head.push('/');
-        head.push_str(message.to.id());
+        out.put_u8(b'/');
+        out.put_slice(message.to.id().as_bytes());
     }
-    // Writing to a String cannot fail.
+    // Writing to a BytesMut cannot fail.
     let _ = write!(
-        head,
+        out,
         "/{} HTTP/1.1\r\nUser-Agent: libprocess/{}\r\nLibprocess-From: {}\r\nConnection: Keep-Alive\r\nHost: {}\r\n",
         message.name, message.from, message.from, HOST
     );
     if body.is_empty() {
-        head.push_str("\r\n");
-        out.put_slice(head.as_bytes());
+        out.put_slice(b"\r\n");
         return;
     }
-    let _ = write!(
-        head,
-        "Transfer-Encoding: chunked\r\n\r\n{:x}\r\n",
-        body.len()
-    );
-    out.put_slice(head.as_bytes());
-    out.put_slice(body);
-    out.put_slice(b"\r\n0\r\n\r\n");
+    out.put_slice(b"Transfer-Encoding: chunked\r\n\r\n");
+    encode_chunk(body, out);
+    out.put_slice(LAST_CHUNK);
 }
+
+/// One chunk of a chunked body: its length in hex, the data, CRLF.
+pub(crate) fn encode_chunk(chunk: &[u8], out: &mut BytesMut) {
+    let _ = write!(out, "{:x}\r\n", chunk.len());
+    out.put_slice(chunk);
+    out.put_slice(b"\r\n");
+}
+
+/// The end of a chunked body.
+pub(crate) const LAST_CHUNK: &[u8] = b"0\r\n\r\n";
 
 /// [`encode_message`] into a fresh buffer.
 pub fn message_bytes(message: &Message) -> Bytes {
@@ -72,20 +75,36 @@ pub fn encode_response(
     date: Time,
     out: &mut BytesMut,
 ) {
-    let mut head = String::with_capacity(128);
-    let _ = write!(
-        head,
-        "HTTP/1.1 {}\r\nDate: {}\r\n",
-        crate::http::status_string(code),
-        http_date(date)
-    );
-    for (name, value) in headers {
-        let _ = write!(head, "{}: {}\r\n", name, value);
-    }
-    let _ = write!(head, "Content-Length: {}\r\n\r\n", body.len());
-    out.reserve(head.len() + body.len());
-    out.put_slice(head.as_bytes());
+    out.reserve(128 + body.len());
+    encode_head(code, headers, date, out);
+    let _ = write!(out, "Content-Length: {}\r\n\r\n", body.len());
     out.put_slice(body);
+}
+
+/// The head of a response whose body follows in chunks
+/// ([`encode_chunk`], then [`LAST_CHUNK`]).
+pub(crate) fn encode_chunked_head(
+    code: u16,
+    headers: &[(&str, &str)],
+    date: Time,
+    out: &mut BytesMut,
+) {
+    encode_head(code, headers, date, out);
+    out.put_slice(b"Transfer-Encoding: chunked\r\n\r\n");
+}
+
+/// Status line, `Date` and `headers`, written straight into `out` (no
+/// allocation: this runs for every message received).
+fn encode_head(code: u16, headers: &[(&str, &str)], date: Time, out: &mut BytesMut) {
+    let _ = match crate::http::reason(code) {
+        Some(reason) => write!(out, "HTTP/1.1 {} {}\r\nDate: ", code, reason),
+        None => write!(out, "HTTP/1.1 {}\r\nDate: ", code),
+    };
+    write_http_date(date, out);
+    out.put_slice(b"\r\n");
+    for (name, value) in headers {
+        let _ = write!(out, "{}: {}\r\n", name, value);
+    }
 }
 
 /// The response to a message request: `202 Accepted`, or libprocess' `404`
@@ -107,9 +126,16 @@ pub fn encode_message_response(delivered: bool, date: Time, out: &mut BytesMut) 
 /// RFC 1123 date in GMT, as HTTP `Date` headers carry it:
 /// `Sun, 22 Nov 2026 04:40:26 GMT`.
 pub fn http_date(time: Time) -> String {
+    let mut out = BytesMut::new();
+    write_http_date(time, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`http_date`] into `out`, formatted once per second per thread
+/// (responses come in bursts).
+fn write_http_date(time: Time, out: &mut BytesMut) {
     let secs = time.duration().ns().div_euclid(1_000_000_000);
     thread_local! {
-        // Responses come in bursts within one second: format it once.
         static LAST: std::cell::RefCell<(i64, String)> =
             const { std::cell::RefCell::new((i64::MIN, String::new())) };
     }
@@ -118,7 +144,7 @@ pub fn http_date(time: Time) -> String {
         if last.0 != secs {
             *last = (secs, format_date(secs));
         }
-        last.1.clone()
+        out.put_slice(last.1.as_bytes());
     })
 }
 

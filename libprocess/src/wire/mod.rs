@@ -12,6 +12,7 @@ use std::fmt;
 
 pub(crate) use decoder::parse_query;
 pub use decoder::{Limits, Request, RequestDecoder};
+pub(crate) use encoder::{encode_chunk, encode_chunked_head, LAST_CHUNK};
 pub use encoder::{
     encode_message, encode_message_response, encode_response, http_date, message_bytes,
 };
