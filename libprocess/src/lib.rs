@@ -20,6 +20,7 @@ mod protobuf;
 mod queue;
 mod runtime;
 mod scheduler;
+pub mod ssl;
 pub mod testing;
 mod time;
 mod transport;

@@ -52,9 +52,16 @@ pub struct Builder {
     advertise_ip: Option<Ipv4Addr>,
     advertise_port: Option<u16>,
     delegate: Option<String>,
+    ssl: crate::ssl::Flags,
 }
 
 impl Builder {
+    /// TLS settings (default: disabled); see [`crate::ssl`].
+    pub fn ssl(mut self, flags: crate::ssl::Flags) -> Builder {
+        self.ssl = flags;
+        self
+    }
+
     /// The process that gets HTTP requests no process claims (`/state`
     /// goes to `/<delegate>/state`), as libprocess' `initialize(delegate)`.
     pub fn delegate(mut self, id: impl Into<String>) -> Builder {
@@ -97,9 +104,10 @@ impl Builder {
     }
 
     /// Settings from `LIBPROCESS_IP`, `LIBPROCESS_PORT`,
-    /// `LIBPROCESS_ADVERTISE_IP` and `LIBPROCESS_ADVERTISE_PORT`, as a
-    /// libprocess binary reads them; always listening (on 0.0.0.0 and any
-    /// free port by default). A bad value is an error naming the variable.
+    /// `LIBPROCESS_ADVERTISE_IP`, `LIBPROCESS_ADVERTISE_PORT` and the
+    /// `LIBPROCESS_SSL_*` (or `SSL_*`) variables, as a libprocess binary
+    /// reads them; always listening (on 0.0.0.0 and any free port by
+    /// default). A bad value is an error naming the variable.
     pub fn from_environment() -> stout::Try<Builder> {
         let variable = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let ip = |name: &str| -> stout::Try<Option<Ipv4Addr>> {
@@ -124,7 +132,9 @@ impl Builder {
             ip("LIBPROCESS_IP")?.unwrap_or(Ipv4Addr::UNSPECIFIED),
             port("LIBPROCESS_PORT")?.unwrap_or(0),
         );
-        let mut builder = Builder::default().listen(listen);
+        let mut builder = Builder::default()
+            .listen(listen)
+            .ssl(crate::ssl::Flags::from_environment()?);
         builder.advertise_ip = ip("LIBPROCESS_ADVERTISE_IP")?;
         builder.advertise_port = match port("LIBPROCESS_ADVERTISE_PORT")? {
             Some(0) => {
@@ -150,6 +160,11 @@ impl Builder {
 
     /// Starts the runtime's threads and, if asked, its listening socket.
     pub fn try_build(self) -> stout::Try<Runtime> {
+        let tls = if self.ssl.enabled {
+            Some(Arc::new(crate::ssl::Context::new(&self.ssl)?))
+        } else {
+            None
+        };
         let (listener, address) = match self.listen {
             None => (None, self.address),
             Some(listen) => {
@@ -191,6 +206,7 @@ impl Builder {
             default_executor: OnceLock::new(),
             metrics: OnceLock::new(),
             transport: OnceLock::new(),
+            tls,
             http: Default::default(),
             shutdown: AtomicBool::new(false),
         });
@@ -213,8 +229,12 @@ impl Builder {
                 .expect("spawning the clock thread"),
         );
         if let Some(listener) = listener {
-            let transport = crate::transport::Transport::start(listener, Arc::downgrade(&inner))
-                .map_err(|e| stout::Error::errno("Failed to start the transport", &e))?;
+            let transport = crate::transport::Transport::start(
+                listener,
+                Arc::downgrade(&inner),
+                inner.tls.clone(),
+            )
+            .map_err(|e| stout::Error::errno("Failed to start the transport", &e))?;
             let _ = inner.transport.set(transport);
             crate::metrics::serve(&inner)?;
         }
@@ -237,6 +257,7 @@ impl Default for Builder {
             advertise_ip: None,
             advertise_port: None,
             delegate: None,
+            ssl: crate::ssl::Flags::default(),
         }
     }
 }
@@ -331,6 +352,8 @@ pub(crate) struct Inner {
     pub(crate) metrics: OnceLock<Arc<crate::metrics::Registry>>,
     /// Sockets, when the runtime listens.
     transport: OnceLock<crate::transport::Transport>,
+    /// TLS for the transport and the HTTP client, when enabled.
+    pub(crate) tls: Option<Arc<crate::ssl::Context>>,
     /// The process `defer_here` uses outside any process.
     default_executor: OnceLock<UPID>,
     /// The expectations of `testing`, installed as the filter on first use.

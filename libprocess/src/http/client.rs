@@ -9,12 +9,12 @@ use std::sync::{Arc, OnceLock};
 
 use bytes::{Bytes, BytesMut};
 use parking_lot::Mutex;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::OwnedWriteHalf;
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use super::{pipe, Body, Headers, Request, Response, Url};
+use crate::runtime::Inner;
+use crate::ssl::Stream;
 use crate::wire::{ResponseDecoder, ResponseEvent};
 use crate::{Future, Promise, UPID};
 
@@ -316,19 +316,66 @@ fn encode_head(request: &Request) -> Bytes {
     bytes.freeze()
 }
 
-/// Connects to the server `url` names (its host and port).
+/// How to talk to a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// Plain text.
+    Http,
+    /// TLS, with the current runtime's settings ([`crate::ssl`]).
+    Https,
+}
+
+/// Connects to the server `url` names (its host and port); an `https`
+/// URL's domain is the name its certificate is checked against.
 pub fn connect(url: &Url) -> Future<Connection> {
-    if url.scheme != "http" {
-        return Future::failed(format!("Unsupported URL scheme '{}'", url.scheme));
-    }
+    let scheme = match url.scheme.as_str() {
+        "http" => Scheme::Http,
+        "https" => Scheme::Https,
+        other => return Future::failed(format!("Unsupported URL scheme '{}'", other)),
+    };
     if url.host.is_empty() {
         return Future::failed("Expected URL.ip or URL.domain to be set");
     }
+    let hostname = url
+        .host
+        .parse::<std::net::IpAddr>()
+        .is_err()
+        .then(|| url.host.clone());
+    spawn_open(Target::Host(url.host.clone(), url.port), scheme, hostname)
+}
+
+/// Connects to `address`; with [`Scheme::Https`], `peer_hostname` is the
+/// name the server's certificate is checked against (libprocess'
+/// `connect(address, scheme, peer_hostname)`).
+pub fn connect_to(
+    address: SocketAddr,
+    scheme: Scheme,
+    peer_hostname: Option<&str>,
+) -> Future<Connection> {
+    spawn_open(
+        Target::Address(address),
+        scheme,
+        peer_hostname.map(str::to_string),
+    )
+}
+
+enum Target {
+    Host(String, u16),
+    Address(SocketAddr),
+}
+
+fn spawn_open(target: Target, scheme: Scheme, hostname: Option<String>) -> Future<Connection> {
+    let tls = match scheme {
+        Scheme::Http => None,
+        Scheme::Https => match Inner::with(|inner| inner.tls.clone()) {
+            Some(tls) => Some(tls),
+            None => return Future::failed("SSL is disabled"),
+        },
+    };
     let promise = Promise::new();
     let future = promise.future();
-    let (host, port) = (url.host.clone(), url.port);
     io().spawn(async move {
-        match open(&host, port).await {
+        match open(target, hostname, tls).await {
             Ok(connection) => promise.set(connection),
             Err(error) => promise.fail(error),
         };
@@ -336,20 +383,43 @@ pub fn connect(url: &Url) -> Future<Connection> {
     future
 }
 
-async fn open(host: &str, port: u16) -> Result<Connection, String> {
-    let address = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|e| format!("Failed to determine IP of domain '{}': {}", host, e))?
-        .find(SocketAddr::is_ipv4)
-        .ok_or_else(|| format!("Failed to determine IP of domain '{}'", host))?;
-    let stream = TcpStream::connect(address)
+async fn open(
+    target: Target,
+    hostname: Option<String>,
+    tls: Option<Arc<crate::ssl::Context>>,
+) -> Result<Connection, String> {
+    let address = match target {
+        Target::Address(address) => address,
+        Target::Host(host, port) => tokio::net::lookup_host((host.as_str(), port))
+            .await
+            .map_err(|e| format!("Failed to determine IP of domain '{}': {}", host, e))?
+            .find(SocketAddr::is_ipv4)
+            .ok_or_else(|| format!("Failed to determine IP of domain '{}'", host))?,
+    };
+    let stream = crate::ssl::connect(address, hostname.as_deref(), tls.as_deref(), false)
         .await
         .map_err(|e| format!("Failed to connect to {}: {}", address, e))?;
-    let _ = stream.set_nodelay(true);
     let local = stream
         .local_addr()
         .map_err(|e| format!("Failed to get socket's local address: {}", e))?;
-    let (mut reader, writer) = stream.into_split();
+    match stream {
+        Stream::Plain(stream) => {
+            let (reader, writer) = stream.into_split();
+            Ok(start(reader, writer, local, address))
+        }
+        Stream::Tls(stream) => {
+            let (reader, writer) = tokio::io::split(stream);
+            Ok(start(reader, writer, local, address))
+        }
+    }
+}
+
+/// Runs a connection's reader and writer.
+fn start<R, W>(mut reader: R, writer: W, local: SocketAddr, address: SocketAddr) -> Connection
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
     let (requests, queue) = mpsc::unbounded_channel();
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
@@ -389,15 +459,15 @@ async fn open(host: &str, port: u16) -> Result<Connection, String> {
         .tasks
         .lock()
         .extend([writing.abort_handle(), reading.abort_handle()]);
-    Ok(Connection {
+    Connection {
         shared: Arc::new(Handle(shared)),
-    })
+    }
 }
 
 /// Writes requests in order; a streamed request body is sent chunk by
 /// chunk before the next request.
 async fn write_requests(
-    mut writer: OwnedWriteHalf,
+    mut writer: impl AsyncWrite + Unpin,
     mut queue: mpsc::UnboundedReceiver<(Bytes, Option<pipe::Reader>)>,
     shared: std::sync::Weak<Shared>,
 ) {
@@ -440,7 +510,8 @@ pub fn request(mut request: Request, streamed: bool) -> Future<Response> {
     })
 }
 
-/// The URL of `path` on the process `pid`: `http://<ip>:<port>/<id>/<path>`.
+/// The URL of `path` on the process `pid`: `http://<ip>:<port>/<id>/<path>`,
+/// or `https://...` when the current runtime has TLS enabled.
 pub fn url_of(pid: &UPID, path: &str) -> Url {
     let address = pid.address();
     let path = if path.is_empty() {
@@ -448,7 +519,12 @@ pub fn url_of(pid: &UPID, path: &str) -> Url {
     } else {
         format!("{}/{}", pid.id(), path.trim_start_matches('/'))
     };
-    Url::new("http", address.ip(), address.port(), &path)
+    let scheme = if Inner::with(|inner| inner.tls.is_some()) {
+        "https"
+    } else {
+        "http"
+    };
+    Url::new(scheme, address.ip(), address.port(), &path)
 }
 
 fn upid_request(

@@ -13,7 +13,7 @@ mod response;
 pub(crate) mod server;
 mod url;
 
-pub use client::{connect, get, post, request, streaming, url_of, Connection};
+pub use client::{connect, connect_to, get, post, request, streaming, url_of, Connection, Scheme};
 pub use headers::Headers;
 pub use request::{decode, encode, query, Request};
 pub use response::{

@@ -7,24 +7,30 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Weak};
 
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::OwnedWriteHalf;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 use crate::http::server::{encode_response, failure_response};
 use crate::http::{Body, Response};
 use crate::runtime::Inner;
+use crate::ssl::{self, Stream};
 use crate::wire::{self, RequestDecoder};
 use crate::wire::{encode_chunk, LAST_CHUNK};
 use crate::{Future, Time};
 
-pub(super) async fn accept(listener: TcpListener, runtime: Weak<Inner>) {
+pub(super) async fn accept(
+    listener: TcpListener,
+    runtime: Weak<Inner>,
+    tls: Option<Arc<ssl::Context>>,
+) {
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(serve(stream, peer, runtime.clone()));
+                // Each connection is its own task, so a peer that never
+                // sends (nor finishes a handshake) holds up nobody else.
+                tokio::spawn(connection(stream, peer, runtime.clone(), tls.clone()));
             }
             Err(error) => {
                 tracing::warn!(%error, "Failed to accept a connection");
@@ -44,11 +50,35 @@ enum Reply {
     },
 }
 
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    runtime: Weak<Inner>,
+    tls: Option<Arc<ssl::Context>>,
+) {
+    match ssl::accept(stream, peer, tls.as_deref()).await {
+        Ok(Stream::Plain(stream)) => {
+            let (reader, writer) = stream.into_split();
+            serve(reader, writer, peer, runtime).await;
+        }
+        Ok(Stream::Tls(stream)) => {
+            let (reader, writer) = tokio::io::split(stream);
+            serve(reader, writer, peer, runtime).await;
+        }
+        Err(error) => {
+            tracing::warn!(%error, %peer, "Failed to accept a TLS connection");
+        }
+    }
+}
+
 /// Reads requests until the peer closes, the input is malformed (the
 /// connection is closed, nothing else is affected) or a request asks to
 /// close.
-async fn serve(stream: TcpStream, peer: SocketAddr, runtime: Weak<Inner>) {
-    let (mut reader, writer) = stream.into_split();
+async fn serve<R, W>(mut reader: R, writer: W, peer: SocketAddr, runtime: Weak<Inner>)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
     let (replies, queue) = mpsc::unbounded_channel();
     let writing = tokio::spawn(write_replies(writer, queue));
     let mut decoder = RequestDecoder::default();
@@ -125,7 +155,10 @@ fn respond(
 }
 
 /// Writes the replies in order.
-async fn write_replies(mut writer: OwnedWriteHalf, mut queue: mpsc::UnboundedReceiver<Reply>) {
+async fn write_replies<W: AsyncWrite + Unpin>(
+    mut writer: W,
+    mut queue: mpsc::UnboundedReceiver<Reply>,
+) {
     let mut out = BytesMut::new();
     while let Some(reply) = queue.recv().await {
         match reply {
@@ -170,8 +203,8 @@ async fn write_replies(mut writer: OwnedWriteHalf, mut queue: mpsc::UnboundedRec
 /// Sends a streamed body chunk by chunk; false when the connection must
 /// close (the peer went away, or the stream failed: the response cannot
 /// be completed).
-async fn stream_body(
-    writer: &mut OwnedWriteHalf,
+async fn stream_body<W: AsyncWrite + Unpin>(
+    writer: &mut W,
     reader: &crate::http::pipe::Reader,
     out: &mut BytesMut,
 ) -> bool {

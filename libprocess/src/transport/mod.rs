@@ -33,11 +33,16 @@ pub(crate) struct Transport {
     /// Per peer address: linkee id, and the local processes linked to it.
     links: Mutex<HashMap<Address, Linkers>>,
     next_generation: AtomicU64,
+    tls: Option<Arc<crate::ssl::Context>>,
 }
 
 impl Transport {
     /// Starts serving `listener` for `runtime`.
-    pub(crate) fn start(listener: TcpListener, runtime: Weak<Inner>) -> std::io::Result<Transport> {
+    pub(crate) fn start(
+        listener: TcpListener,
+        runtime: Weak<Inner>,
+        tls: Option<Arc<crate::ssl::Context>>,
+    ) -> std::io::Result<Transport> {
         let io = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("libprocess-io")
@@ -49,13 +54,14 @@ impl Transport {
             let _guard = handle.enter();
             tokio::net::TcpListener::from_std(listener)?
         };
-        handle.spawn(inbound::accept(listener, runtime));
+        handle.spawn(inbound::accept(listener, runtime, tls.clone()));
         Ok(Transport {
             io: Mutex::new(Some(io)),
             handle,
             peers: Mutex::new(HashMap::new()),
             links: Mutex::new(HashMap::new()),
             next_generation: AtomicU64::new(1),
+            tls,
         })
     }
 
@@ -92,6 +98,7 @@ impl Transport {
             address,
             generation,
             persistent,
+            self.tls.clone(),
         )
     }
 
@@ -138,7 +145,13 @@ impl Transport {
         match peers.get_mut(&address) {
             Some(peer) if peer.is_open() && reconnect => {
                 let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
-                peer.reconnect(&self.handle, Arc::downgrade(runtime), address, generation);
+                peer.reconnect(
+                    &self.handle,
+                    Arc::downgrade(runtime),
+                    address,
+                    generation,
+                    self.tls.clone(),
+                );
             }
             Some(peer) if peer.is_open() => peer.persist(),
             _ => {

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use crate::runtime::Inner;
+use crate::ssl::{self, Context, Stream};
 use crate::Address;
 
 type Queue = Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Bytes>>>;
@@ -35,6 +35,7 @@ impl Peer {
         address: Address,
         generation: u64,
         persistent: bool,
+        tls: Option<Arc<Context>>,
     ) -> Peer {
         let (queue, messages) = mpsc::unbounded_channel();
         let messages = Arc::new(tokio::sync::Mutex::new(messages));
@@ -46,6 +47,7 @@ impl Peer {
                 generation,
                 messages.clone(),
                 persistent.clone(),
+                tls,
             ))
             .abort_handle();
         Peer {
@@ -65,6 +67,7 @@ impl Peer {
         runtime: Weak<Inner>,
         address: Address,
         generation: u64,
+        tls: Option<Arc<Context>>,
     ) {
         self.task.abort();
         self.generation = generation;
@@ -76,6 +79,7 @@ impl Peer {
                 generation,
                 self.messages.clone(),
                 self.persistent.clone(),
+                tls,
             ))
             .abort_handle();
     }
@@ -104,6 +108,7 @@ async fn run(
     generation: u64,
     messages: Queue,
     persistent: Arc<AtomicBool>,
+    tls: Option<Arc<Context>>,
 ) {
     // Held until this connection ends or is replaced (aborting the task
     // releases it to the successor).
@@ -113,7 +118,18 @@ async fn run(
             .upgrade()
             .is_some_and(|inner| inner.retire_connection(address, generation))
     };
-    if let Err(error) = connection(address, &mut messages, &persistent, retire).await {
+    let result = match ssl::connect(address.into(), None, tls.as_deref(), true).await {
+        Ok(Stream::Plain(stream)) => {
+            let (reader, writer) = stream.into_split();
+            connection(reader, writer, &mut messages, &persistent, retire).await
+        }
+        Ok(Stream::Tls(stream)) => {
+            let (reader, writer) = tokio::io::split(stream);
+            connection(reader, writer, &mut messages, &persistent, retire).await
+        }
+        Err(error) => Err(error),
+    };
+    if let Err(error) = result {
         tracing::debug!(%address, %error, "Connection to a peer ended");
     }
     // Messages still queued are dropped, as libprocess drops them.
@@ -126,14 +142,12 @@ async fn run(
 }
 
 async fn connection(
-    address: Address,
+    mut reader: impl AsyncRead + Unpin,
+    mut writer: impl AsyncWrite + Unpin,
     messages: &mut mpsc::UnboundedReceiver<Bytes>,
     persistent: &AtomicBool,
     retire: impl Fn() -> bool,
 ) -> std::io::Result<()> {
-    let stream = TcpStream::connect(address).await?;
-    let _ = stream.set_nodelay(true);
-    let (mut reader, mut writer) = stream.into_split();
     let mut discard = vec![0u8; 80 * 1024];
     let mut batch = BytesMut::new();
     loop {

@@ -12,9 +12,15 @@ use libprocess::{
 
 /// Starts the helper on loopback and reads the linkee's UPID.
 fn linkee() -> (Child, UPID) {
+    linkee_with(&[])
+}
+
+/// Starts the helper on loopback with `environment` added to its own.
+pub(crate) fn linkee_with(environment: &[(String, String)]) -> (Child, UPID) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_test-linkee"))
         .env("LIBPROCESS_IP", "127.0.0.1")
         .env_remove("LIBPROCESS_PORT")
+        .envs(environment.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -28,10 +34,10 @@ fn linkee() -> (Child, UPID) {
 }
 
 /// Links to `pid`, pings it, reports the pong and `exited`.
-struct Linker {
-    pid: UPID,
-    pong: Option<Promise<Message>>,
-    exited: Option<Promise<UPID>>,
+pub(crate) struct Linker {
+    pub(crate) pid: UPID,
+    pub(crate) pong: Option<Promise<Message>>,
+    pub(crate) exited: Option<Promise<UPID>>,
 }
 
 impl Process for Linker {

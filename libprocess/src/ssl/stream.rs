@@ -1,0 +1,133 @@
+//! Connections that may be TLS: accepting (with downgrade, by peeking at
+//! the first bytes as libprocess does) and connecting (retrying in plain
+//! text when downgrade is supported).
+
+use std::io;
+use std::net::SocketAddr;
+
+use rustls::pki_types::ServerName;
+use tokio::net::TcpStream;
+use tokio_rustls::{TlsAcceptor, TlsConnector, TlsStream};
+
+use super::Context;
+
+/// A connection, plain or TLS.
+#[derive(Debug)]
+pub(crate) enum Stream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl Stream {
+    pub(crate) fn local_addr(&self) -> io::Result<SocketAddr> {
+        match self {
+            Stream::Plain(tcp) => tcp.local_addr(),
+            Stream::Tls(tls) => tls.get_ref().0.local_addr(),
+        }
+    }
+}
+
+/// Accepts `tcp` from `peer`: plain without a context; with one, TLS,
+/// or plain when downgrade is supported and the peer did not start with
+/// a TLS ClientHello.
+pub(crate) async fn accept(
+    tcp: TcpStream,
+    peer: SocketAddr,
+    tls: Option<&Context>,
+) -> io::Result<Stream> {
+    let Some(context) = tls else {
+        return Ok(Stream::Plain(tcp));
+    };
+    if context.support_downgrade && !starts_tls(&tcp).await? {
+        return Ok(Stream::Plain(tcp));
+    }
+    let stream = TlsAcceptor::from(context.server.clone())
+        .accept(tcp)
+        .await?;
+    if let Some(check) = &context.server_check {
+        let certificate = stream
+            .get_ref()
+            .1
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+            .map(|c| c.clone().into_owned());
+        check
+            .check(certificate, None, Some(peer.ip()))
+            .await
+            .map_err(|e| io::Error::new(io::ErrorKind::PermissionDenied, e))?;
+    }
+    Ok(Stream::Tls(Box::new(TlsStream::Server(stream))))
+}
+
+/// Waits for the peer's first bytes and tells whether they open a TLS
+/// handshake (libprocess' rules: an SSLv2-style or a TLS record
+/// carrying a ClientHello; fewer than two bytes is plain).
+async fn starts_tls(tcp: &TcpStream) -> io::Result<bool> {
+    let mut head = [0u8; 6];
+    let n = tcp.peek(&mut head).await?;
+    let head = &head[..n];
+    Ok(match head {
+        [first, _, 1, ..] if first & 0x80 != 0 => true,
+        [0x16, 3, _, _, _, 1, ..] => true,
+        _ => false,
+    })
+}
+
+/// Connects to `address` (named `hostname`, if known): plain without a
+/// context; with one, TLS, and then plain once more if that fails,
+/// downgrade is supported and `may_downgrade` (the transport's
+/// connections may, the HTTP client's may not, as in libprocess).
+pub(crate) async fn connect(
+    address: SocketAddr,
+    hostname: Option<&str>,
+    tls: Option<&Context>,
+    may_downgrade: bool,
+) -> io::Result<Stream> {
+    let tcp = TcpStream::connect(address).await?;
+    let _ = tcp.set_nodelay(true);
+    let Some(context) = tls else {
+        return Ok(Stream::Plain(tcp));
+    };
+    match handshake(tcp, address, hostname, context).await {
+        Ok(stream) => Ok(stream),
+        Err(error) if context.support_downgrade && may_downgrade => {
+            tracing::warn!(%address, %error, "Failed SSL connections will be downgraded to a non-SSL socket");
+            let tcp = TcpStream::connect(address).await?;
+            let _ = tcp.set_nodelay(true);
+            Ok(Stream::Plain(tcp))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+async fn handshake(
+    tcp: TcpStream,
+    address: SocketAddr,
+    hostname: Option<&str>,
+    context: &Context,
+) -> io::Result<Stream> {
+    let name = match hostname.map(|h| ServerName::try_from(h.to_string())) {
+        Some(Ok(name)) => name,
+        Some(Err(_)) | None => ServerName::from(address.ip()),
+    };
+    let stream = TlsConnector::from(context.client.clone())
+        .connect(name, tcp)
+        .await?;
+    if let Some(check) = &context.client_check {
+        let certificate = stream
+            .get_ref()
+            .1
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+            .map(|c| c.clone().into_owned());
+        check
+            .check(
+                certificate,
+                hostname.map(str::to_string),
+                Some(address.ip()),
+            )
+            .await
+            .map_err(|e| io::Error::new(io::ErrorKind::PermissionDenied, e))?;
+    }
+    Ok(Stream::Tls(Box::new(TlsStream::Client(stream))))
+}
