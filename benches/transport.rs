@@ -1,8 +1,9 @@
 //! The socket transport between two OS processes over loopback (the peer
 //! is `bench-peer`): one-way messages on one (linked) connection with
 //! libprocess' encoding, and the round trip POST → handler → reply, each
-//! beside a raw baseline in the same run: length-prefixed frames over one
-//! TCP connection with batched writes.
+//! in plain text and over TLS (`libprocess_tls`, both processes with
+//! `LIBPROCESS_SSL_ENABLED`), beside a raw baseline in the same run:
+//! length-prefixed frames over one TCP connection with batched writes.
 
 mod common;
 
@@ -31,9 +32,10 @@ struct Peer {
 }
 
 impl Peer {
-    fn start(mode: &str) -> Peer {
+    fn start(mode: &str, environment: &[(String, String)]) -> Peer {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bench-peer"))
             .arg(mode)
+            .envs(environment.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -89,11 +91,60 @@ fn wait_for(waiting: &Arc<Mutex<Option<Promise<()>>>>) -> libprocess::Future<()>
     future
 }
 
+/// A self-signed certificate and key for both sides of the TLS runs.
+struct Certificate {
+    dir: tempfile::TempDir,
+}
+
+impl Certificate {
+    fn new() -> Certificate {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])
+            .expect("a certificate");
+        std::fs::write(dir.path().join("cert.pem"), certified.cert.pem()).expect("writes");
+        std::fs::write(
+            dir.path().join("key.pem"),
+            certified.signing_key.serialize_pem(),
+        )
+        .expect("writes");
+        Certificate { dir }
+    }
+
+    /// `LIBPROCESS_SSL_*` settings enabling TLS with this certificate.
+    fn environment(&self) -> Vec<(String, String)> {
+        let path = |name: &str| self.dir.path().join(name).display().to_string();
+        vec![
+            ("LIBPROCESS_SSL_ENABLED".to_string(), "true".to_string()),
+            ("LIBPROCESS_SSL_CERT_FILE".to_string(), path("cert.pem")),
+            ("LIBPROCESS_SSL_KEY_FILE".to_string(), path("key.pem")),
+        ]
+    }
+}
+
 fn libprocess_transport(c: &mut Criterion) {
-    let peer = Peer::start("libprocess");
+    transport(c, "libprocess", &[]);
+}
+
+fn libprocess_tls_transport(c: &mut Criterion) {
+    let certificate = Certificate::new();
+    transport(c, "libprocess_tls", &certificate.environment());
+}
+
+/// The one-way and round-trip runs, named `name`, with both processes
+/// configured by `environment` (TLS settings, or none).
+fn transport(c: &mut Criterion, name: &str, environment: &[(String, String)]) {
+    let peer = Peer::start("libprocess", environment);
+    let ssl = libprocess::ssl::Flags::from_variables(|variable| {
+        environment
+            .iter()
+            .find(|(k, _)| k == variable)
+            .map(|(_, v)| v.clone())
+    })
+    .expect("valid TLS settings");
     let runtime = Runtime::builder()
         .workers(common::cores())
         .listen("127.0.0.1:0".parse().expect("an address"))
+        .ssl(ssl)
         .build();
     let _enter = runtime.enter();
     let sink = UPID::new("sink", peer.address);
@@ -117,7 +168,7 @@ fn libprocess_transport(c: &mut Criterion) {
     );
 
     let mut group = common::group(c, "transport/one_way", Some(MESSAGES));
-    group.bench_function("libprocess", |b| {
+    group.bench_function(name, |b| {
         b.iter_custom(|iterations| {
             total(iterations, || {
                 let done = wait_for(&waiting);
@@ -134,7 +185,7 @@ fn libprocess_transport(c: &mut Criterion) {
     drop(group);
 
     let mut group = common::group(c, "transport/round_trip", Some(ROUND_TRIPS));
-    group.bench_function("libprocess", |b| {
+    group.bench_function(name, |b| {
         b.iter_custom(|iterations| {
             total(iterations, || {
                 *pongs.lock() = 0;
@@ -166,7 +217,7 @@ fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
 }
 
 fn raw_transport(c: &mut Criterion) {
-    let peer = Peer::start("raw");
+    let peer = Peer::start("raw", &[]);
     let mut stream = TcpStream::connect(peer.address).expect("connects");
     stream.set_nodelay(true).expect("nodelay");
 
@@ -214,5 +265,10 @@ fn raw_transport(c: &mut Criterion) {
     drop(group);
 }
 
-criterion_group!(benches, libprocess_transport, raw_transport);
+criterion_group!(
+    benches,
+    libprocess_transport,
+    libprocess_tls_transport,
+    raw_transport
+);
 criterion_main!(benches);

@@ -38,9 +38,12 @@ impl Process for Echo {
 }
 
 fn serve_libprocess() -> Result<(), String> {
+    // TLS when the parent sets LIBPROCESS_SSL_*.
+    let ssl = libprocess::ssl::Flags::from_environment().map_err(|e| e.to_string())?;
     let runtime = Builder::default()
         .workers(2)
         .listen("127.0.0.1:0".parse().map_err(|e| format!("{e}"))?)
+        .ssl(ssl)
         .try_build()
         .map_err(|e| e.to_string())?;
     let _enter = runtime.enter();

@@ -2,11 +2,16 @@
 //! second OS process with a listening runtime and one process, `linkee`,
 //! that answers `ping` with `pong`. It prints the linkee's UPID on one
 //! line and runs until its standard input closes.
+//!
+//! `test-linkee <upid>` instead pings the linkee at `<upid>` once, prints
+//! who answered and exits (1 when no answer came within 30 seconds): two
+//! OS processes talking, e.g. over TLS with `LIBPROCESS_SSL_*` set.
 
 use std::io::{BufRead, Write};
+use std::process::ExitCode;
 
 use bytes::Bytes;
-use libprocess::{send, spawn_with_id, Builder, Handlers, Process};
+use libprocess::{send, spawn_with_id, Builder, Handlers, Message, Process, Promise, UPID};
 
 struct Linkee;
 
@@ -18,18 +23,38 @@ impl Process for Linkee {
     }
 }
 
-fn main() -> std::process::ExitCode {
+/// Pings `to` and reports the answer.
+struct Pinger {
+    to: UPID,
+    pong: Option<Promise<UPID>>,
+}
+
+impl Process for Pinger {
+    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+        handlers.install_message("pong", |p: &mut Pinger, m: &Message| {
+            if let Some(pong) = p.pong.take() {
+                pong.set(m.from.clone());
+            }
+        });
+        send(&self.to, "ping", "hello");
+    }
+}
+
+fn main() -> ExitCode {
     let runtime = match Builder::from_environment().and_then(|b| b.workers(2).try_build()) {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("test-linkee: {}", error);
-            return std::process::ExitCode::FAILURE;
+            return ExitCode::FAILURE;
         }
     };
     let _enter = runtime.enter();
+    if let Some(target) = std::env::args().nth(1) {
+        return ping(&target);
+    }
     let Some(pid) = spawn_with_id(Linkee, "linkee") else {
         eprintln!("test-linkee: could not spawn the linkee");
-        return std::process::ExitCode::FAILURE;
+        return ExitCode::FAILURE;
     };
     println!("{}", pid);
     let _ = std::io::stdout().flush();
@@ -39,5 +64,35 @@ fn main() -> std::process::ExitCode {
             break;
         }
     }
-    std::process::ExitCode::SUCCESS
+    ExitCode::SUCCESS
+}
+
+fn ping(target: &str) -> ExitCode {
+    let Ok(to) = UPID::parse(target) else {
+        eprintln!("test-linkee: '{}' is not a UPID", target);
+        return ExitCode::FAILURE;
+    };
+    let pong = Promise::new();
+    let answered = pong.future();
+    let Some(_pinger) = spawn_with_id(
+        Pinger {
+            to,
+            pong: Some(pong),
+        },
+        "pinger",
+    ) else {
+        eprintln!("test-linkee: could not spawn the pinger");
+        return ExitCode::FAILURE;
+    };
+    if !answered.wait_for(stout::Duration::from_secs(30)) {
+        eprintln!("test-linkee: no pong within 30 seconds");
+        return ExitCode::FAILURE;
+    }
+    match answered.value() {
+        Some(from) => {
+            println!("pong from {}", from);
+            ExitCode::SUCCESS
+        }
+        None => ExitCode::FAILURE,
+    }
 }

@@ -9,12 +9,12 @@ use std::sync::{Arc, OnceLock};
 
 use bytes::{Bytes, BytesMut};
 use parking_lot::Mutex;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::sync::mpsc;
 
 use super::{pipe, Body, Headers, Request, Response, Url};
 use crate::runtime::Inner;
-use crate::ssl::Stream;
+use crate::ssl::{self, Stream};
 use crate::wire::{ResponseDecoder, ResponseEvent};
 use crate::{Future, Promise, UPID};
 
@@ -473,7 +473,9 @@ async fn write_requests(
 ) {
     let failure = async {
         while let Some((head, reader)) = queue.recv().await {
-            writer.write_all(&head).await.map_err(|e| e.to_string())?;
+            ssl::write_all_flushed(&mut writer, &head)
+                .await
+                .map_err(|e| e.to_string())?;
             let Some(reader) = reader else {
                 continue;
             };
@@ -482,11 +484,15 @@ async fn write_requests(
                 let mut out = BytesMut::new();
                 if chunk.is_empty() {
                     out.extend_from_slice(crate::wire::LAST_CHUNK);
-                    writer.write_all(&out).await.map_err(|e| e.to_string())?;
+                    ssl::write_all_flushed(&mut writer, &out)
+                        .await
+                        .map_err(|e| e.to_string())?;
                     break;
                 }
                 crate::wire::encode_chunk(&chunk, &mut out);
-                writer.write_all(&out).await.map_err(|e| e.to_string())?;
+                ssl::write_all_flushed(&mut writer, &out)
+                    .await
+                    .map_err(|e| e.to_string())?;
             }
         }
         Ok::<(), String>(())

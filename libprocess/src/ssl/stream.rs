@@ -6,6 +6,7 @@ use std::io;
 use std::net::SocketAddr;
 
 use rustls::pki_types::ServerName;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::{TlsAcceptor, TlsConnector, TlsStream};
 
@@ -130,4 +131,15 @@ async fn handshake(
             .map_err(|e| io::Error::new(io::ErrorKind::PermissionDenied, e))?;
     }
     Ok(Stream::Tls(Box::new(TlsStream::Client(stream))))
+}
+
+/// Writes `bytes` and flushes: a TLS stream keeps records it could not
+/// send yet until flushed (a no-op on plain TCP), so a writer that then
+/// waits for more work must flush first.
+pub(crate) async fn write_all_flushed<W: AsyncWrite + Unpin + ?Sized>(
+    writer: &mut W,
+    bytes: &[u8],
+) -> io::Result<()> {
+    writer.write_all(bytes).await?;
+    writer.flush().await
 }

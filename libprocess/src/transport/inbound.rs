@@ -163,7 +163,7 @@ async fn write_replies<W: AsyncWrite + Unpin>(
     while let Some(reply) = queue.recv().await {
         match reply {
             Reply::Ready(bytes) => {
-                if writer.write_all(&bytes).await.is_err() {
+                if ssl::write_all_flushed(&mut writer, &bytes).await.is_err() {
                     return;
                 }
             }
@@ -181,7 +181,7 @@ async fn write_replies<W: AsyncWrite + Unpin>(
                         .get("Connection")
                         .is_some_and(|c| c.eq_ignore_ascii_case("close"));
                 encode_response(&response, Time::wall(), &mut out);
-                if writer.write_all(&out).await.is_err() {
+                if ssl::write_all_flushed(&mut writer, &out).await.is_err() {
                     return;
                 }
                 out.clear();
@@ -217,14 +217,14 @@ async fn stream_body<W: AsyncWrite + Unpin>(
             Ok(chunk) => encode_chunk(&chunk, out),
             Err(_) => break false,
         }
-        if writer.write_all(out).await.is_err() {
+        if ssl::write_all_flushed(writer, out).await.is_err() {
             reader.close();
             return false;
         }
         out.clear();
     };
     reader.close();
-    ended && writer.write_all(out).await.is_ok() && {
+    ended && ssl::write_all_flushed(writer, out).await.is_ok() && {
         out.clear();
         true
     }

@@ -168,7 +168,7 @@ async fn connection(
                 while let Ok(more) = messages.try_recv() {
                     batch.extend_from_slice(&more);
                 }
-                writer.write_all(&batch).await?;
+                ssl::write_all_flushed(&mut writer, &batch).await?;
                 batch.clear();
                 if !persistent.load(Ordering::Acquire) && retire() {
                     // Drained: a temporary connection closes. Messages
@@ -178,8 +178,13 @@ async fn connection(
                     while let Ok(more) = messages.try_recv() {
                         batch.extend_from_slice(&more);
                     }
-                    writer.write_all(&batch).await?;
+                    ssl::write_all_flushed(&mut writer, &batch).await?;
                     writer.shutdown().await?;
+                    // Read the peer's answers until it closes too: closing
+                    // with its answers unread would reset the connection,
+                    // and a reset makes the peer drop the messages it has
+                    // not read yet.
+                    while reader.read(&mut discard).await? > 0 {}
                     return Ok(());
                 }
             }

@@ -235,3 +235,58 @@ fn remote_stale_link_relink() {
     testing::await_ready(&pong);
     kill_and_expect_one_exited(child, &pid, &process, &exited);
 }
+
+/// Sends `count` pings to `to` at once and completes `done` when every
+/// pong came back.
+struct Burst {
+    to: UPID,
+    count: usize,
+    pongs: usize,
+    done: Option<Promise<()>>,
+}
+
+impl Process for Burst {
+    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+        handlers.install("pong", |b: &mut Burst, _, _| {
+            b.pongs += 1;
+            if b.pongs == b.count {
+                if let Some(done) = b.done.take() {
+                    done.set(());
+                }
+            }
+        });
+        for _ in 0..self.count {
+            send(&self.to, "ping", &[b'x'; 64][..]);
+        }
+    }
+}
+
+/// 20,000 pings to the helper (started with `environment`) from a runtime
+/// with `ssl`, and every pong back: nothing is lost either way, though
+/// neither side is linked (the helper's temporary connections close and
+/// reopen as they drain).
+pub(crate) fn burst_between_os_processes(
+    ssl: libprocess::ssl::Flags,
+    environment: &[(String, String)],
+) {
+    let runtime = Builder::default()
+        .workers(2)
+        .listen("127.0.0.1:0".parse().unwrap())
+        .ssl(ssl)
+        .build();
+    let _enter = runtime.enter();
+    let (mut child, pid) = linkee_with(environment);
+    let done = Promise::new();
+    let future = done.future();
+    let burst = spawn(Burst {
+        to: pid,
+        count: 20_000,
+        pongs: 0,
+        done: Some(done),
+    });
+    testing::await_ready(&future);
+    terminate(&burst, true);
+    wait(&burst, None);
+    child.kill().expect("kills the helper");
+    child.wait().expect("reaps the helper");
+}

@@ -15,7 +15,7 @@ use libprocess::ssl::Flags;
 use libprocess::testing::{await_failed, await_ready};
 use libprocess::{spawn, spawn_with_id, Builder, Future, Handlers, Process, Promise, Runtime};
 
-use crate::process_remote_link_test::{linkee_with, Linker};
+use crate::process_remote_link_test::{burst_between_os_processes, linkee_with, Linker};
 
 /// Key and certificate files for the tests, in a temporary directory.
 struct Certificates {
@@ -611,6 +611,63 @@ fn ssl_messages_between_os_processes() {
         ),
     ];
     ping_pong(certificates.flags("good", &[]), &environment);
+}
+
+/// libprocess/README.md's how-to: two helper processes, both configured
+/// by `LIBPROCESS_SSL_*` only, ping and pong over TLS.
+#[test]
+fn two_processes_over_tls() {
+    let certificates = Certificates::new();
+    let environment = vec![
+        ("LIBPROCESS_SSL_ENABLED".to_string(), "true".to_string()),
+        (
+            "LIBPROCESS_SSL_KEY_FILE".to_string(),
+            certificates.path("good_key.pem"),
+        ),
+        (
+            "LIBPROCESS_SSL_CERT_FILE".to_string(),
+            certificates.path("good_cert.pem"),
+        ),
+        (
+            "LIBPROCESS_SSL_VERIFY_SERVER_CERT".to_string(),
+            "true".to_string(),
+        ),
+        ("LIBPROCESS_SSL_CA_FILE".to_string(), certificates.ca()),
+    ];
+    let (mut server, pid) = linkee_with(&environment);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_test-linkee"))
+        .arg(pid.to_string())
+        .env("LIBPROCESS_IP", "127.0.0.1")
+        .envs(environment.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("the pinger runs");
+    assert!(output.status.success(), "{:?}", output);
+    assert_eq!(
+        format!("pong from {}\n", pid),
+        String::from_utf8_lossy(&output.stdout)
+    );
+    server.kill().expect("kills the helper");
+    server.wait().expect("reaps the helper");
+}
+
+/// A burst of messages each way over TLS: TLS buffers records, so a
+/// connection that has written a batch must flush it before it waits
+/// for more.
+#[test]
+fn burst_of_messages_over_tls() {
+    let certificates = Certificates::new();
+    let environment = vec![
+        ("LIBPROCESS_SSL_ENABLED".to_string(), "true".to_string()),
+        (
+            "LIBPROCESS_SSL_KEY_FILE".to_string(),
+            certificates.path("good_key.pem"),
+        ),
+        (
+            "LIBPROCESS_SSL_CERT_FILE".to_string(),
+            certificates.path("good_cert.pem"),
+        ),
+    ];
+    burst_between_os_processes(certificates.flags("good", &[]), &environment);
 }
 
 /// A TLS runtime that supports downgrade talks to a plain one: its TLS

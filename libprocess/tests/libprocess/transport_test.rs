@@ -277,3 +277,15 @@ fn unlinked_connection_closes_once_drained() {
         assert!(received.ends_with(b"\r\n0\r\n\r\n"));
     }
 }
+
+/// A burst of unlinked messages to another OS process and back: a
+/// temporary connection that closes once drained reads the peer's
+/// answers until the peer closes, since closing with answers unread
+/// resets the connection and the peer loses what it had not read yet.
+#[test]
+fn burst_of_messages_between_os_processes() {
+    crate::process_remote_link_test::burst_between_os_processes(
+        libprocess::ssl::Flags::default(),
+        &[],
+    );
+}
