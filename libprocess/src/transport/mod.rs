@@ -78,15 +78,14 @@ impl Transport {
     /// opening one if needed.
     pub(crate) fn send(&self, runtime: &Arc<Inner>, message: &Message) {
         let address = message.to.address();
-        let bytes = crate::wire::message_bytes(message);
         let mut peers = self.peers.lock();
         if let Some(peer) = peers.get(&address) {
-            if peer.send(bytes.clone()) {
+            if peer.send(message) {
                 return;
             }
         }
         let peer = self.connect(runtime, address, false);
-        peer.send(bytes);
+        peer.send(message);
         peers.insert(address, peer);
     }
 

@@ -1,27 +1,76 @@
-//! The connection to one peer address: messages queued by any thread,
-//! written in batches by one task; whatever the peer answers is read and
-//! discarded, and the end of the connection is reported. A temporary
-//! (unlinked) connection closes once it has sent everything queued, as
-//! libprocess' do; a linked one stays.
+//! The connection to one peer address: messages encoded by any thread
+//! straight into the connection's outbox, written in batches by one task;
+//! whatever the peer answers is read and discarded, and the end of the
+//! connection is reported. A temporary (unlinked) connection closes once
+//! it has sent everything queued, as libprocess' do; a linked one stays.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
+use parking_lot::Mutex;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 
 use crate::runtime::Inner;
 use crate::ssl::{self, Context, Stream};
-use crate::Address;
+use crate::{Address, Message};
 
-type Queue = Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Bytes>>>;
+/// Encoded messages waiting for the connection's writer. Senders append
+/// under the lock; only the first append to an empty outbox wakes the
+/// writer, which takes everything at once.
+#[derive(Default)]
+struct Outbox {
+    state: Mutex<OutboxState>,
+    ready: Notify,
+}
+
+#[derive(Default)]
+struct OutboxState {
+    bytes: BytesMut,
+    /// The connection ended: appends fail (the sender opens a new one).
+    closed: bool,
+}
+
+impl Outbox {
+    fn push(&self, message: &Message) -> bool {
+        let mut state = self.state.lock();
+        if state.closed {
+            return false;
+        }
+        let was_empty = state.bytes.is_empty();
+        crate::wire::encode_message(message, &mut state.bytes);
+        drop(state);
+        if was_empty {
+            self.ready.notify_one();
+        }
+        true
+    }
+
+    /// Swaps what is queued into `out` (which must be empty); with
+    /// `close`, later appends fail.
+    fn take(&self, out: &mut BytesMut, close: bool) {
+        let mut state = self.state.lock();
+        std::mem::swap(&mut state.bytes, out);
+        state.closed |= close;
+    }
+
+    /// Ends the outbox, dropping what is queued (as libprocess drops it).
+    fn close(&self) {
+        let mut state = self.state.lock();
+        state.closed = true;
+        state.bytes.clear();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.state.lock().closed
+    }
+}
 
 pub(super) struct Peer {
-    queue: mpsc::UnboundedSender<Bytes>,
-    /// The receiving end, handed from a replaced connection to its
-    /// successor (so queued messages survive a relink).
-    messages: Queue,
+    /// Shared with a successor connection, so queued messages survive a
+    /// relink.
+    outbox: Arc<Outbox>,
     task: tokio::task::AbortHandle,
     pub(super) generation: u64,
     /// Linked: it stays open, and its breaking is reported to the linkers.
@@ -37,22 +86,20 @@ impl Peer {
         persistent: bool,
         tls: Option<Arc<Context>>,
     ) -> Peer {
-        let (queue, messages) = mpsc::unbounded_channel();
-        let messages = Arc::new(tokio::sync::Mutex::new(messages));
+        let outbox = Arc::new(Outbox::default());
         let persistent = Arc::new(AtomicBool::new(persistent));
         let task = handle
             .spawn(run(
                 runtime,
                 address,
                 generation,
-                messages.clone(),
+                outbox.clone(),
                 persistent.clone(),
                 tls,
             ))
             .abort_handle();
         Peer {
-            queue,
-            messages,
+            outbox,
             task,
             generation,
             persistent,
@@ -77,20 +124,20 @@ impl Peer {
                 runtime,
                 address,
                 generation,
-                self.messages.clone(),
+                self.outbox.clone(),
                 self.persistent.clone(),
                 tls,
             ))
             .abort_handle();
     }
 
-    /// Queues encoded bytes; false when the connection has ended.
-    pub(super) fn send(&self, bytes: Bytes) -> bool {
-        self.queue.send(bytes).is_ok()
+    /// Queues `message`; false when the connection has ended.
+    pub(super) fn send(&self, message: &Message) -> bool {
+        self.outbox.push(message)
     }
 
     pub(super) fn is_open(&self) -> bool {
-        !self.queue.is_closed()
+        !self.outbox.is_closed()
     }
 
     pub(super) fn persist(&self) {
@@ -102,17 +149,23 @@ impl Peer {
     }
 }
 
+/// How a connection ended without error.
+#[derive(PartialEq)]
+enum Ended {
+    /// The peer closed it.
+    ByPeer,
+    /// Temporary and drained: it was closed on both sides in order.
+    Drained,
+}
+
 async fn run(
     runtime: Weak<Inner>,
     address: Address,
     generation: u64,
-    messages: Queue,
+    outbox: Arc<Outbox>,
     persistent: Arc<AtomicBool>,
     tls: Option<Arc<Context>>,
 ) {
-    // Held until this connection ends or is replaced (aborting the task
-    // releases it to the successor).
-    let mut messages = messages.lock().await;
     let retire = || {
         runtime
             .upgrade()
@@ -120,72 +173,75 @@ async fn run(
     };
     let result = match ssl::connect(address.into(), None, tls.as_deref(), true).await {
         Ok(Stream::Plain(stream)) => {
-            let (reader, writer) = stream.into_split();
-            connection(reader, writer, &mut messages, &persistent, retire).await
+            let (mut reader, mut writer) = stream.into_split();
+            let result = connection(&mut reader, &mut writer, &outbox, &persistent, retire).await;
+            if let (Ok(Ended::Drained), Ok(stream)) = (&result, reader.reunite(writer)) {
+                let _ = stream.set_zero_linger();
+            }
+            result
         }
         Ok(Stream::Tls(stream)) => {
-            let (reader, writer) = tokio::io::split(stream);
-            connection(reader, writer, &mut messages, &persistent, retire).await
+            let (mut reader, mut writer) = tokio::io::split(stream);
+            let result = connection(&mut reader, &mut writer, &outbox, &persistent, retire).await;
+            if result.as_ref().is_ok_and(|ended| *ended == Ended::Drained) {
+                let _ = reader.unsplit(writer).get_ref().0.set_zero_linger();
+            }
+            result
         }
         Err(error) => Err(error),
     };
     if let Err(error) = result {
         tracing::debug!(%address, %error, "Connection to a peer ended");
     }
-    // Messages still queued are dropped, as libprocess drops them.
-    messages.close();
-    while messages.try_recv().is_ok() {}
-    drop(messages);
+    outbox.close();
     if let Some(inner) = runtime.upgrade() {
         inner.connection_broken(address, generation);
     }
 }
 
 async fn connection(
-    mut reader: impl AsyncRead + Unpin,
-    mut writer: impl AsyncWrite + Unpin,
-    messages: &mut mpsc::UnboundedReceiver<Bytes>,
+    reader: &mut (impl AsyncRead + Unpin),
+    writer: &mut (impl AsyncWrite + Unpin),
+    outbox: &Outbox,
     persistent: &AtomicBool,
     retire: impl Fn() -> bool,
-) -> std::io::Result<()> {
+) -> std::io::Result<Ended> {
     let mut discard = vec![0u8; 80 * 1024];
     let mut batch = BytesMut::new();
+    // Whatever was queued before the connection was made (or before a
+    // relink replaced the last one) goes out first.
+    outbox.ready.notify_one();
     loop {
         tokio::select! {
             read = reader.read(&mut discard) => {
                 match read {
-                    Ok(0) => return Ok(()),
+                    Ok(0) => return Ok(Ended::ByPeer),
                     Ok(_) => {}
                     Err(error) => return Err(error),
                 }
             }
-            next = messages.recv() => {
-                let Some(first) = next else {
-                    return Ok(());
-                };
-                // Everything queued meanwhile goes out in one write.
-                batch.extend_from_slice(&first);
-                while let Ok(more) = messages.try_recv() {
-                    batch.extend_from_slice(&more);
+            () = outbox.ready.notified() => {
+                outbox.take(&mut batch, false);
+                if batch.is_empty() {
+                    continue;
                 }
-                ssl::write_all_flushed(&mut writer, &batch).await?;
+                ssl::write_all_flushed(writer, &batch).await?;
                 batch.clear();
                 if !persistent.load(Ordering::Acquire) && retire() {
                     // Drained: a temporary connection closes. Messages
                     // that raced in go out first; later sends open a new
                     // connection.
-                    messages.close();
-                    while let Ok(more) = messages.try_recv() {
-                        batch.extend_from_slice(&more);
-                    }
-                    ssl::write_all_flushed(&mut writer, &batch).await?;
+                    outbox.take(&mut batch, true);
+                    ssl::write_all_flushed(writer, &batch).await?;
                     writer.shutdown().await?;
                     // Read the peer's answers until it closes too: closing
                     // with its answers unread would reset the connection,
                     // and a reset makes the peer drop the messages it has
-                    // not read yet.
+                    // not read yet. Once both sides are closed the socket
+                    // is reset on purpose (zero linger), so short-lived
+                    // connections leave no TIME_WAIT behind.
                     while reader.read(&mut discard).await? > 0 {}
-                    return Ok(());
+                    return Ok(Ended::Drained);
                 }
             }
         }
