@@ -1,16 +1,17 @@
 //! `bench-peer`: the other OS process of the transport benchmarks
 //! (`benches/transport.rs`). `bench-peer libprocess` serves a listening
 //! libprocess runtime with a `sink` (counts messages, answers `flush`
-//! with `done`) and an `echo` (answers `ping` with `pong`); `bench-peer
-//! raw` serves the baseline: length-prefixed frames over TCP (kind 0:
-//! data, 1: flush, answered with one byte; 2: echoed back). Either prints
-//! its address and serves until its standard input closes.
+//! with `done`) and an `echo` (answers `ping` with `pong`, linked to the
+//! pinger); `bench-peer raw` serves the baseline: length-prefixed frames
+//! over TCP (kind 0: data, 1: flush, answered with one byte; 2: echoed
+//! back). Either prints its address and serves until its standard input
+//! closes. With `LIBPROCESS_SSL_*` set, the libprocess runtime uses TLS.
 
 use std::io::{BufRead, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::ExitCode;
 
-use libprocess::{send, spawn_with_id, Builder, Handlers, Process};
+use libprocess::{link, send, spawn_with_id, Builder, Handlers, Process};
 
 #[derive(Default)]
 struct Sink {
@@ -27,11 +28,21 @@ impl Process for Sink {
     }
 }
 
-struct Echo;
+/// Links to whoever pings it first, as Mesos daemons link to their
+/// peers, so pongs go out on a persistent connection rather than a new
+/// one per pong.
+#[derive(Default)]
+struct Echo {
+    linked: bool,
+}
 
 impl Process for Echo {
     fn initialize(&mut self, handlers: &mut Handlers<Self>) {
-        handlers.install("ping", |_, from, body| {
+        handlers.install("ping", |echo: &mut Echo, from, body| {
+            if !echo.linked {
+                link(from);
+                echo.linked = true;
+            }
             send(from, "pong", bytes::Bytes::copy_from_slice(body))
         });
     }
@@ -48,7 +59,7 @@ fn serve_libprocess() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let _enter = runtime.enter();
     spawn_with_id(Sink::default(), "sink").ok_or("could not spawn the sink")?;
-    spawn_with_id(Echo, "echo").ok_or("could not spawn the echo")?;
+    spawn_with_id(Echo::default(), "echo").ok_or("could not spawn the echo")?;
     println!("{}", runtime.address());
     wait_for_stdin();
     Ok(())
