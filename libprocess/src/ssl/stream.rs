@@ -5,7 +5,7 @@
 use std::io;
 use std::net::SocketAddr;
 
-use rustls::pki_types::ServerName;
+use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::{TlsAcceptor, TlsConnector, TlsStream};
@@ -46,14 +46,8 @@ pub(crate) async fn accept(
         .accept(tcp)
         .await?;
     if let Some(check) = &context.server_check {
-        let certificate = stream
-            .get_ref()
-            .1
-            .peer_certificates()
-            .and_then(|chain| chain.first())
-            .map(|c| c.clone().into_owned());
         check
-            .check(certificate, None, Some(peer.ip()))
+            .check(peer_certificate(stream.get_ref().1), None, Some(peer.ip()))
             .await
             .map_err(|e| io::Error::new(io::ErrorKind::PermissionDenied, e))?;
     }
@@ -115,15 +109,9 @@ async fn handshake(
         .connect(name, tcp)
         .await?;
     if let Some(check) = &context.client_check {
-        let certificate = stream
-            .get_ref()
-            .1
-            .peer_certificates()
-            .and_then(|chain| chain.first())
-            .map(|c| c.clone().into_owned());
         check
             .check(
-                certificate,
+                peer_certificate(stream.get_ref().1),
                 hostname.map(str::to_string),
                 Some(address.ip()),
             )
@@ -131,6 +119,14 @@ async fn handshake(
             .map_err(|e| io::Error::new(io::ErrorKind::PermissionDenied, e))?;
     }
     Ok(Stream::Tls(Box::new(TlsStream::Client(stream))))
+}
+
+/// The certificate the peer presented (the first of its chain).
+fn peer_certificate(state: &rustls::CommonState) -> Option<CertificateDer<'static>> {
+    state
+        .peer_certificates()
+        .and_then(|chain| chain.first())
+        .map(|certificate| certificate.clone().into_owned())
 }
 
 /// Writes `bytes` and flushes: a TLS stream keeps records it could not

@@ -38,22 +38,33 @@ impl Certificates {
         self.dir.path().join(name).display().to_string()
     }
 
-    /// Settings with TLS enabled and the `which` ("good" or "scrap") key
-    /// and certificate, plus `more`.
+    /// Variables enabling TLS with the `which` ("good" or "scrap") key and
+    /// certificate, plus `more`.
+    fn variables(&self, which: &str, more: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut variables = vec![
+            ("LIBPROCESS_SSL_ENABLED".to_string(), "true".to_string()),
+            (
+                "LIBPROCESS_SSL_KEY_FILE".to_string(),
+                self.path(&format!("{}_key.pem", which)),
+            ),
+            (
+                "LIBPROCESS_SSL_CERT_FILE".to_string(),
+                self.path(&format!("{}_cert.pem", which)),
+            ),
+        ];
+        variables.extend(more.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        variables
+    }
+
+    /// A helper process' environment: TLS with the good certificate.
+    fn environment(&self, more: &[(&str, &str)]) -> Vec<(String, String)> {
+        self.variables("good", more)
+    }
+
+    /// Settings as [`Certificates::variables`] give them (later
+    /// variables override earlier ones).
     fn flags(&self, which: &str, more: &[(&str, &str)]) -> Flags {
-        let mut variables: HashMap<String, String> = HashMap::new();
-        variables.insert("LIBPROCESS_SSL_ENABLED".into(), "true".into());
-        variables.insert(
-            "LIBPROCESS_SSL_KEY_FILE".into(),
-            self.path(&format!("{}_key.pem", which)),
-        );
-        variables.insert(
-            "LIBPROCESS_SSL_CERT_FILE".into(),
-            self.path(&format!("{}_cert.pem", which)),
-        );
-        for (name, value) in more {
-            variables.insert(name.to_string(), value.to_string());
-        }
+        let variables: HashMap<String, String> = self.variables(which, more).into_iter().collect();
         Flags::from_variables(|name| variables.get(name).cloned()).expect("valid settings")
     }
 
@@ -599,17 +610,7 @@ fn unsupported_settings_are_startup_errors() {
 #[test]
 fn ssl_messages_between_os_processes() {
     let certificates = Certificates::new();
-    let environment = vec![
-        ("LIBPROCESS_SSL_ENABLED".to_string(), "true".to_string()),
-        (
-            "LIBPROCESS_SSL_KEY_FILE".to_string(),
-            certificates.path("good_key.pem"),
-        ),
-        (
-            "LIBPROCESS_SSL_CERT_FILE".to_string(),
-            certificates.path("good_cert.pem"),
-        ),
-    ];
+    let environment = certificates.environment(&[]);
     ping_pong(certificates.flags("good", &[]), &environment);
 }
 
@@ -618,22 +619,10 @@ fn ssl_messages_between_os_processes() {
 #[test]
 fn two_processes_over_tls() {
     let certificates = Certificates::new();
-    let environment = vec![
-        ("LIBPROCESS_SSL_ENABLED".to_string(), "true".to_string()),
-        (
-            "LIBPROCESS_SSL_KEY_FILE".to_string(),
-            certificates.path("good_key.pem"),
-        ),
-        (
-            "LIBPROCESS_SSL_CERT_FILE".to_string(),
-            certificates.path("good_cert.pem"),
-        ),
-        (
-            "LIBPROCESS_SSL_VERIFY_SERVER_CERT".to_string(),
-            "true".to_string(),
-        ),
-        ("LIBPROCESS_SSL_CA_FILE".to_string(), certificates.ca()),
-    ];
+    let environment = certificates.environment(&[
+        ("LIBPROCESS_SSL_VERIFY_SERVER_CERT", "true"),
+        ("LIBPROCESS_SSL_CA_FILE", &certificates.ca()),
+    ]);
     let (mut server, pid) = linkee_with(&environment);
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_test-linkee"))
         .arg(pid.to_string())
@@ -656,17 +645,7 @@ fn two_processes_over_tls() {
 #[test]
 fn burst_of_messages_over_tls() {
     let certificates = Certificates::new();
-    let environment = vec![
-        ("LIBPROCESS_SSL_ENABLED".to_string(), "true".to_string()),
-        (
-            "LIBPROCESS_SSL_KEY_FILE".to_string(),
-            certificates.path("good_key.pem"),
-        ),
-        (
-            "LIBPROCESS_SSL_CERT_FILE".to_string(),
-            certificates.path("good_cert.pem"),
-        ),
-    ];
+    let environment = certificates.environment(&[]);
     burst_between_os_processes(certificates.flags("good", &[]), &environment);
 }
 
