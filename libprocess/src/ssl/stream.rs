@@ -78,8 +78,7 @@ pub(crate) async fn connect(
     tls: Option<&Context>,
     may_downgrade: bool,
 ) -> io::Result<Stream> {
-    let tcp = TcpStream::connect(address).await?;
-    let _ = tcp.set_nodelay(true);
+    let tcp = tcp_connect(address).await?;
     let Some(context) = tls else {
         return Ok(Stream::Plain(tcp));
     };
@@ -87,12 +86,16 @@ pub(crate) async fn connect(
         Ok(stream) => Ok(stream),
         Err(error) if context.support_downgrade && may_downgrade => {
             tracing::warn!(%address, %error, "Failed SSL connections will be downgraded to a non-SSL socket");
-            let tcp = TcpStream::connect(address).await?;
-            let _ = tcp.set_nodelay(true);
-            Ok(Stream::Plain(tcp))
+            Ok(Stream::Plain(tcp_connect(address).await?))
         }
         Err(error) => Err(error),
     }
+}
+
+async fn tcp_connect(address: SocketAddr) -> io::Result<TcpStream> {
+    let tcp = TcpStream::connect(address).await?;
+    let _ = tcp.set_nodelay(true);
+    Ok(tcp)
 }
 
 async fn handshake(

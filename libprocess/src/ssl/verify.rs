@@ -81,10 +81,7 @@ impl ServerCertVerifier for ServerVerifier {
 }
 
 /// `VERIFICATION_DEPTH`: how many intermediates a chain may carry.
-pub(super) fn check_depth(
-    intermediates: &[CertificateDer<'_>],
-    depth: usize,
-) -> Result<(), rustls::Error> {
+fn check_depth(intermediates: &[CertificateDer<'_>], depth: usize) -> Result<(), rustls::Error> {
     if intermediates.len() > depth {
         return Err(rustls::Error::General(format!(
             "Certificate chain has {} intermediates, more than the verification depth {}",
