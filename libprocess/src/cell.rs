@@ -115,6 +115,20 @@ impl Cell {
         Ok(schedule)
     }
 
+    /// [`Cell::enqueue`] for several events under one lock; hands them
+    /// back unconsumed when the process has terminated. Events that
+    /// terminate are not expected here.
+    pub(crate) fn enqueue_all<I: Iterator<Item = Event>>(&self, events: I) -> Result<bool, I> {
+        let mut mailbox = self.mailbox.lock();
+        if mailbox.terminated {
+            return Err(events);
+        }
+        mailbox.events.extend(events);
+        let schedule = !mailbox.scheduled;
+        mailbox.scheduled = true;
+        Ok(schedule)
+    }
+
     pub(crate) fn is_terminated(&self) -> bool {
         self.mailbox.lock().terminated
     }

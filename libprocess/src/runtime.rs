@@ -571,13 +571,32 @@ impl Inner {
         self.address
     }
 
-    /// Delivers a message that arrived from a peer; false when no such
-    /// process exists here.
-    pub(crate) fn deliver_local(self: &Arc<Inner>, message: Message) -> bool {
-        let to = message.to.clone();
-        match self.lookup(&to) {
-            Some(cell) => self.deliver(&cell, Event::Message(Queued::new(message))),
-            None => false,
+    /// Delivers `messages`, all addressed to `to`, in order and as one
+    /// batch. Returns whether they were delivered (or all dropped: no
+    /// such process).
+    pub(crate) fn deliver_local_all(
+        self: &Arc<Inner>,
+        to: &UPID,
+        messages: impl Iterator<Item = Message>,
+    ) -> bool {
+        let Some(cell) = self.lookup(to) else {
+            return false;
+        };
+        if self.paused.load(Ordering::Acquire) {
+            let (now, initial) = clock::now_and_initial(self);
+            cell.advance_time(now, initial);
+        }
+        let events = messages.map(|message| Event::Message(Queued::new(message)));
+        match cell.enqueue_all(events) {
+            Ok(true) => {
+                self.schedule(cell);
+                true
+            }
+            Ok(false) => true,
+            Err(events) => {
+                drop(events);
+                false
+            }
         }
     }
 

@@ -55,29 +55,19 @@ impl Request {
 
     /// The request a server decoded, from `client`.
     pub(crate) fn from_wire(request: crate::wire::Request, client: SocketAddr) -> Request {
-        let keep_alive = request.keep_alive();
-        let crate::wire::Request {
-            method,
-            path,
-            query,
-            fragment,
-            headers,
-            body,
-            ..
-        } = request;
         Request {
-            method,
+            method: request.method().to_string(),
             url: Url {
                 scheme: "http".to_string(),
                 host: String::new(),
                 port: 0,
-                path,
-                query,
-                fragment,
+                path: request.path().to_string(),
+                query: request.query().clone(),
+                fragment: request.fragment().map(str::to_string),
             },
-            headers: headers.into_iter().collect(),
-            keep_alive,
-            body,
+            headers: request.headers().collect(),
+            keep_alive: request.keep_alive(),
+            body: request.into_body(),
             reader: None,
             client: Some(client),
         }

@@ -15,9 +15,9 @@ use crate::http::server::{encode_response, failure_response};
 use crate::http::{Body, Response};
 use crate::runtime::Inner;
 use crate::ssl::{self, Stream};
-use crate::wire::{self, RequestDecoder};
+use crate::wire::{self, MessageParser, RequestDecoder};
 use crate::wire::{encode_chunk, LAST_CHUNK};
-use crate::{Future, Time};
+use crate::{Future, Message, Time};
 
 pub(super) async fn accept(
     listener: TcpListener,
@@ -38,6 +38,9 @@ pub(super) async fn accept(
         }
     }
 }
+
+/// How much room each read asks for.
+const READ_SIZE: usize = 64 * 1024;
 
 /// What the writer sends next.
 enum Reply {
@@ -82,7 +85,8 @@ where
     let (replies, queue) = mpsc::unbounded_channel();
     let writing = tokio::spawn(write_replies(writer, queue));
     let mut decoder = RequestDecoder::default();
-    let mut buffer = vec![0u8; 80 * 1024];
+    let mut parser = None;
+    let mut batch = Batch::default();
     let mut ready = BytesMut::new();
     // Answers to messages gather here and go out once per read.
     let flush = |ready: &mut BytesMut| {
@@ -91,35 +95,53 @@ where
         }
     };
     'reading: loop {
-        let n = match reader.read(&mut buffer).await {
+        // Read straight into the decoder's buffer; requests share it.
+        let input = decoder.input();
+        input.reserve(READ_SIZE);
+        match reader.read_buf(input).await {
             Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        let requests = match decoder.decode(&buffer[..n]) {
-            Ok(requests) => requests,
-            Err(error) => {
-                tracing::warn!(%error, %peer, "Closing a connection that sent a malformed request");
-                writing.abort();
-                return;
-            }
-        };
+            Ok(_) => {}
+        }
         let Some(inner) = runtime.upgrade() else {
             break;
         };
         let now = Time::wall();
-        for request in requests {
+        loop {
+            let request = match decoder.next_request() {
+                Ok(Some(request)) => request,
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::warn!(%error, %peer, "Closing a connection that sent a malformed request");
+                    writing.abort();
+                    return;
+                }
+            };
             let keep_alive = request.keep_alive();
-            if let Some(response) = respond(&inner, request, peer, now, &mut ready) {
+            let parser = parser.get_or_insert_with(|| MessageParser::new(inner.address()));
+            if wire::is_message(&request) {
+                match parser.parse(request) {
+                    Ok(message) => batch.push(&inner, message, now, &mut ready),
+                    Err(error) => {
+                        batch.deliver(&inner, now, &mut ready);
+                        let response = crate::http::internal_server_error(Some(error.to_string()));
+                        encode_response(&response, now, &mut ready);
+                    }
+                }
+            } else {
+                batch.deliver(&inner, now, &mut ready);
                 flush(&mut ready);
+                let request = crate::http::Request::from_wire(request, peer);
                 let _ = replies.send(Reply::Pending {
-                    response,
+                    response: crate::http::server::handle(&inner, request),
                     keep_alive,
                 });
             }
             if !keep_alive {
+                batch.deliver(&inner, now, &mut ready);
                 break 'reading;
             }
         }
+        batch.deliver(&inner, now, &mut ready);
         flush(&mut ready);
     }
     flush(&mut ready);
@@ -128,30 +150,38 @@ where
     let _ = writing.await;
 }
 
-/// Answers a message at once (into `ready`); hands an HTTP request to
-/// its process and returns the response to wait for.
-fn respond(
-    inner: &Arc<Inner>,
-    request: wire::Request,
-    peer: SocketAddr,
-    now: Time,
-    ready: &mut BytesMut,
-) -> Option<Future<Response>> {
-    if !wire::is_message(&request) {
-        let request = crate::http::Request::from_wire(request, peer);
-        return Some(crate::http::server::handle(inner, request));
+/// The messages of one read to one process, delivered together: one
+/// lookup, one lock of the mailbox and at most one wake-up of a worker,
+/// instead of one each per message.
+#[derive(Default)]
+struct Batch {
+    messages: Vec<Message>,
+}
+
+impl Batch {
+    fn push(&mut self, inner: &Arc<Inner>, message: Message, now: Time, ready: &mut BytesMut) {
+        if self
+            .messages
+            .first()
+            .is_some_and(|first| first.to != message.to)
+        {
+            self.deliver(inner, now, ready);
+        }
+        self.messages.push(message);
     }
-    match wire::parse_message(request, inner.address()) {
-        Ok(message) => {
-            let delivered = inner.deliver_local(message);
+
+    /// Delivers what is batched and answers each message, in order.
+    fn deliver(&mut self, inner: &Arc<Inner>, now: Time, ready: &mut BytesMut) {
+        let Some(first) = self.messages.first() else {
+            return;
+        };
+        let to = first.to.clone();
+        let count = self.messages.len();
+        let delivered = inner.deliver_local_all(&to, self.messages.drain(..));
+        for _ in 0..count {
             wire::encode_message_response(delivered, now, ready);
         }
-        Err(error) => {
-            let response = crate::http::internal_server_error(Some(error.to_string()));
-            encode_response(&response, now, ready);
-        }
     }
-    None
 }
 
 /// Writes the replies in order.

@@ -4,11 +4,12 @@
 //! Sizes are bounded; anything malformed is an error, after which the
 //! connection is closed.
 
-use bytes::{Buf, Bytes, BytesMut};
-
 use std::collections::BTreeMap;
 
-use super::{percent_decode, WireError};
+use bytes::{Buf, BytesMut};
+
+use super::request::contains_ignoring_case;
+use super::{percent_decode, Request, WireError};
 
 /// Bounds on what one request may take.
 #[derive(Clone, Copy, Debug)]
@@ -27,49 +28,6 @@ impl Default for Limits {
             head: 64 * 1024,
             headers: 100,
             body: 256 * 1024 * 1024,
-        }
-    }
-}
-
-/// One request, complete with its body.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Request {
-    /// `POST`, `GET`, ...
-    pub method: String,
-    /// The request target as sent (path, query and fragment).
-    pub target: String,
-    /// The target's path, as sent (not decoded).
-    pub path: String,
-    /// The query's decoded `key=value` pairs.
-    pub query: BTreeMap<String, String>,
-    /// The target's fragment, if any.
-    pub fragment: Option<String>,
-    /// 0 for HTTP/1.0, 1 for HTTP/1.1.
-    pub minor_version: u8,
-    /// The headers in order; names as sent.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Bytes,
-}
-
-impl Request {
-    /// The value of header `name` (case-insensitive); the last one wins,
-    /// as in libprocess.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .rev()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Whether the connection stays open after the response: HTTP/1.1
-    /// unless `Connection: close`, HTTP/1.0 only with `Keep-Alive`.
-    pub fn keep_alive(&self) -> bool {
-        let connection = self.header("Connection").map(str::to_ascii_lowercase);
-        match self.minor_version {
-            0 => connection.is_some_and(|c| c.contains("keep-alive")),
-            _ => !connection.is_some_and(|c| c.contains("close")),
         }
     }
 }
@@ -133,21 +91,27 @@ impl RequestDecoder {
     /// Takes the next bytes read from the connection and returns the
     /// requests they complete. After an error the decoder stays failed.
     pub fn decode(&mut self, data: &[u8]) -> Result<Vec<Request>, WireError> {
+        self.buffer.extend_from_slice(data);
+        let mut requests = Vec::new();
+        while let Some(request) = self.next_request()? {
+            requests.push(request);
+        }
+        Ok(requests)
+    }
+
+    /// Where the connection's bytes go, for reading straight into (then
+    /// [`RequestDecoder::next_request`] until `None`).
+    pub(crate) fn input(&mut self) -> &mut BytesMut {
+        &mut self.buffer
+    }
+
+    /// The next request the bytes so far complete, if any. After an error
+    /// the decoder stays failed.
+    pub fn next_request(&mut self) -> Result<Option<Request>, WireError> {
         if self.failed {
             return Err(WireError::new("decoder already failed"));
         }
-        self.buffer.extend_from_slice(data);
-        let mut requests = Vec::new();
-        loop {
-            match self.step() {
-                Ok(Some(request)) => requests.push(request),
-                Ok(None) => return Ok(requests),
-                Err(error) => {
-                    self.failed = true;
-                    return Err(error);
-                }
-            }
-        }
+        self.step().inspect_err(|_| self.failed = true)
     }
 
     /// Whether no request is partly read (a close now loses nothing).
@@ -164,6 +128,14 @@ impl RequestDecoder {
         }
         let partial = self.partial.as_mut().expect("set above");
         let done = match &mut partial.body {
+            Body::Length(remaining)
+                if partial.data.is_empty() && self.buffer.len() >= *remaining =>
+            {
+                // The whole body is here: share it with the read buffer.
+                partial.request.body = self.buffer.split_to(*remaining).freeze();
+                *remaining = 0;
+                true
+            }
             Body::Length(remaining) => {
                 let n = (*remaining).min(self.buffer.len());
                 partial.data.extend_from_slice(&self.buffer.split_to(n));
@@ -178,7 +150,9 @@ impl RequestDecoder {
             return Ok(None);
         }
         let mut partial = self.partial.take().expect("set above");
-        partial.request.body = partial.data.freeze();
+        if !partial.data.is_empty() {
+            partial.request.body = partial.data.freeze();
+        }
         Ok(Some(partial.request))
     }
 
@@ -198,37 +172,51 @@ impl RequestDecoder {
         if length > self.limits.head {
             return Err(WireError::new("request head too large"));
         }
-        let text = |bytes: &[u8]| {
-            std::str::from_utf8(bytes)
-                .map(str::to_string)
-                .map_err(|_| WireError::new("request head is not UTF-8"))
+        if std::str::from_utf8(&self.buffer[..length]).is_err() {
+            return Err(WireError::new("request head is not UTF-8"));
+        }
+        // Where each piece lies in the head (httparse hands out slices of
+        // the buffer, which the head is split from).
+        let base = self.buffer.as_ptr() as usize;
+        let span = |bytes: &[u8]| {
+            let start = bytes.as_ptr() as usize - base;
+            start..start + bytes.len()
         };
-        let target = parsed.path.unwrap_or_default().to_string();
-        let (rest, fragment) = match target.split_once('#') {
-            Some((rest, fragment)) => (rest, Some(fragment.to_string())),
-            None => (target.as_str(), None),
+        let method = parsed.method.map(|m| span(m.as_bytes())).unwrap_or(0..0);
+        let target_text = parsed.path.unwrap_or_default();
+        let target = span(target_text.as_bytes());
+        let (rest, fragment) = match target_text.find('#') {
+            Some(at) => (
+                &target_text[..at],
+                Some(span(&target_text.as_bytes()[at + 1..])),
+            ),
+            None => (target_text, None),
         };
-        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let query = parse_query(query)?;
-        let path = path.to_string();
+        let (path, query) = match rest.find('?') {
+            Some(at) => (&rest[..at], parse_query(&rest[at + 1..])?),
+            None => (rest, BTreeMap::new()),
+        };
+        let path_end = target.start + path.len();
+        let headers = parsed
+            .headers
+            .iter()
+            .map(|h| (span(h.name.as_bytes()), span(h.value.trim_ascii())))
+            .collect();
+        let minor_version = parsed.version.unwrap_or(1);
         let request = Request {
-            method: parsed.method.unwrap_or_default().to_string(),
-            path,
-            query,
-            fragment,
+            head: self.buffer.split_to(length).freeze(),
+            method,
             target,
-            minor_version: parsed.version.unwrap_or(1),
-            headers: parsed
-                .headers
-                .iter()
-                .map(|h| Ok((h.name.to_string(), text(h.value)?.trim().to_string())))
-                .collect::<Result<_, WireError>>()?,
-            body: Bytes::new(),
+            path_end,
+            fragment,
+            query,
+            minor_version,
+            headers,
+            body: Default::default(),
         };
-        self.buffer.advance(length);
         let chunked = request
-            .header("Transfer-Encoding")
-            .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"));
+            .header_bytes("Transfer-Encoding")
+            .is_some_and(|te| contains_ignoring_case(te, b"chunked"));
         let body = if chunked {
             Body::Chunked(Chunk::Size)
         } else {

@@ -5,17 +5,19 @@
 
 mod decoder;
 mod encoder;
+mod request;
 mod response;
 
 use std::borrow::Cow;
 use std::fmt;
 
 pub(crate) use decoder::parse_query;
-pub use decoder::{Limits, Request, RequestDecoder};
+pub use decoder::{Limits, RequestDecoder};
 pub(crate) use encoder::{encode_chunk, encode_chunked_head, LAST_CHUNK};
 pub use encoder::{
     encode_message, encode_message_response, encode_response, http_date, message_bytes,
 };
+pub use request::Request;
 pub use response::{ResponseDecoder, ResponseEvent};
 
 use crate::{Address, Message, UPID};
@@ -45,11 +47,11 @@ impl std::error::Error for WireError {}
 /// Whether `request` is a libprocess message: a `POST` with a
 /// `libprocess/` User-Agent or a `Libprocess-From` header.
 pub fn is_message(request: &Request) -> bool {
-    request.method == "POST"
+    request.method_bytes() == b"POST"
         && (request
-            .header("User-Agent")
-            .is_some_and(|ua| ua.starts_with("libprocess/"))
-            || request.header("Libprocess-From").is_some())
+            .header_bytes("User-Agent")
+            .is_some_and(|ua| ua.starts_with(b"libprocess/"))
+            || request.header_bytes("Libprocess-From").is_some())
 }
 
 /// The message `request` carries, addressed to the process named by the
@@ -58,27 +60,79 @@ pub fn is_message(request: &Request) -> bool {
 /// in libprocess; a path without a leading `/` or with bad
 /// percent-encoding is an error.
 pub fn parse_message(request: Request, local: Address) -> Result<Message, WireError> {
-    let from = request
-        .header("Libprocess-From")
-        .or_else(|| {
-            request
-                .header("User-Agent")
-                .and_then(|ua| ua.strip_prefix("libprocess/"))
+    MessageParser::new(local).parse(request)
+}
+
+/// [`parse_message`] for the requests of one connection, which come
+/// from few senders to few processes: the last sender and receiver are
+/// remembered, so most messages parse neither UPID again.
+#[derive(Debug)]
+pub struct MessageParser {
+    local: Address,
+    from: Option<(Vec<u8>, UPID)>,
+    to: Option<(Vec<u8>, UPID)>,
+}
+
+impl MessageParser {
+    /// A parser for messages arriving at `local`.
+    pub fn new(local: Address) -> MessageParser {
+        MessageParser {
+            local,
+            from: None,
+            to: None,
+        }
+    }
+
+    /// See [`parse_message`].
+    pub fn parse(&mut self, request: Request) -> Result<Message, WireError> {
+        let from = request
+            .header_bytes("Libprocess-From")
+            .or_else(|| {
+                request
+                    .header_bytes("User-Agent")
+                    .and_then(|ua| ua.strip_prefix(b"libprocess/"))
+            })
+            .unwrap_or_default()
+            .trim_ascii();
+        let from = match &self.from {
+            Some((text, upid)) if text == from => upid.clone(),
+            _ => {
+                let upid = std::str::from_utf8(from)
+                    .ok()
+                    .and_then(|text| UPID::parse(text).ok())
+                    .unwrap_or_default();
+                self.from = Some((from.to_vec(), upid.clone()));
+                upid
+            }
+        };
+        let path = request
+            .path_bytes()
+            .strip_prefix(b"/")
+            .ok_or_else(|| WireError::new("Request URL path must start with '/'"))?;
+        let (id, name) = match path.iter().position(|&b| b == b'/') {
+            Some(at) => (&path[..at], &path[at + 1..]),
+            None => (path, &b""[..]),
+        };
+        let to = match &self.to {
+            Some((text, upid)) if text == id => upid.clone(),
+            _ => {
+                let text = std::str::from_utf8(id)
+                    .map_err(|_| WireError::new("Request URL path is not UTF-8"))?;
+                let upid = UPID::new(percent_decode(text)?, self.local);
+                self.to = Some((id.to_vec(), upid.clone()));
+                upid
+            }
+        };
+        let name = std::str::from_utf8(name)
+            .map_err(|_| WireError::new("Request URL path is not UTF-8"))?
+            .to_string();
+        Ok(Message {
+            name: Cow::Owned(name),
+            from,
+            to,
+            body: request.into_body(),
         })
-        .and_then(|text| UPID::parse(text.trim()).ok())
-        .unwrap_or_default();
-    let path = request
-        .path
-        .strip_prefix('/')
-        .ok_or_else(|| WireError::new("Request URL path must start with '/'"))?;
-    let (id, name) = path.split_once('/').unwrap_or((path, ""));
-    let id = percent_decode(id)?;
-    Ok(Message {
-        name: Cow::Owned(name.to_string()),
-        from,
-        to: UPID::new(id, local),
-        body: request.body,
-    })
+    }
 }
 
 /// Decodes `%XX` escapes.

@@ -14,21 +14,21 @@ fn request() {
     let requests = decoder.decode(data.as_bytes()).expect("decodes");
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
-    assert_eq!(request.method, "GET");
-    assert_eq!(request.path, "/path/file.json");
-    assert_eq!(request.fragment.as_deref(), Some("fragment"));
-    assert_eq!(request.query.len(), 2);
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.path(), "/path/file.json");
+    assert_eq!(request.fragment(), Some("fragment"));
+    assert_eq!(request.query().len(), 2);
     assert_eq!(
-        request.query.get("key1").map(String::as_str),
+        request.query().get("key1").map(String::as_str),
         Some("value1")
     );
     assert_eq!(
-        request.query.get("key2").map(String::as_str),
+        request.query().get("key2").map(String::as_str),
         Some("value2")
     );
-    assert!(request.body.is_empty());
+    assert!(request.body().is_empty());
     assert!(!request.keep_alive());
-    assert_eq!(request.headers.len(), 3);
+    assert_eq!(request.headers().len(), 3);
     assert_eq!(request.header("Host"), Some("localhost"));
     assert_eq!(request.header("Connection"), Some("close"));
     assert_eq!(request.header("Accept-Encoding"), Some("compress, gzip"));

@@ -221,3 +221,73 @@ fn responses_match_mesos() {
            Content-Type: text/plain; charset=utf-8\r\nContent-Length: 14\r\n\r\n404 Not Found."[..]
     );
 }
+
+#[test]
+fn one_parser_keeps_senders_and_receivers_apart() {
+    let bytes = |from: &str, to: &str| {
+        let length = to.len();
+        format!("POST /{to}/m HTTP/1.1\r\nLibprocess-From: {from}\r\nContent-Length: {length}\r\n\r\n{to}")
+    };
+    let stream: String = [
+        ("a@1.2.3.4:5", "x"),
+        ("a@1.2.3.4:5", "x"),
+        ("b@1.2.3.4:5", "x"),
+        ("b@1.2.3.4:5", "y%281%29"),
+        ("a@1.2.3.4:5", "y%281%29"),
+        ("nonsense", "x"),
+    ]
+    .iter()
+    .map(|(from, to)| bytes(from, to))
+    .collect();
+    let mut parser = libprocess::wire::MessageParser::new(local());
+    let messages: Vec<(String, String)> = RequestDecoder::default()
+        .decode(stream.as_bytes())
+        .expect("decodes")
+        .into_iter()
+        .map(|request| {
+            let message = parser.parse(request).expect("a message");
+            assert_eq!(message.to.address(), local());
+            (message.from.to_string(), message.to.id().to_string())
+        })
+        .collect();
+    let expected = [
+        ("a@1.2.3.4:5", "x"),
+        ("a@1.2.3.4:5", "x"),
+        ("b@1.2.3.4:5", "x"),
+        ("b@1.2.3.4:5", "y(1)"),
+        ("a@1.2.3.4:5", "y(1)"),
+        // The empty UPID, as libprocess prints it.
+        ("@0.0.0.0:0", "x"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(from, to)| (from.to_string(), to.to_string()))
+        .collect();
+    assert_eq!(messages, expected);
+}
+
+#[test]
+fn encodes_addresses_and_chunk_sizes_as_text() {
+    for (from, size) in [
+        ("a@0.0.0.0:0", 1),
+        ("scheduler(12)@255.10.0.9:65535", 300),
+        ("x@10.200.3.40:5050", 0xabcdef),
+    ] {
+        let message = Message {
+            name: "n".into(),
+            from: upid(from),
+            to: upid("master@127.0.0.1:5050"),
+            body: vec![b'b'; size].into(),
+        };
+        let body = String::from_utf8(vec![b'b'; size]).unwrap();
+        let expected = format!(
+            "POST /master/n HTTP/1.1\r\nUser-Agent: libprocess/{from}\r\n\
+             Libprocess-From: {from}\r\nConnection: Keep-Alive\r\nHost: \r\n\
+             Transfer-Encoding: chunked\r\n\r\n{size:x}\r\n{body}\r\n0\r\n\r\n"
+        );
+        assert_eq!(
+            String::from_utf8(message_bytes(&message).to_vec()).unwrap(),
+            expected
+        );
+    }
+}
