@@ -15,6 +15,7 @@
 //! | `flags::FlagsBase`     | [`Flags`] + [`FlagSet`]               |
 //! | `id::UUID`             | [`Uuid`]                              |
 //! | `JSON::Value`          | `serde_json::Value` with [`json`] helpers |
+//! | `JSON::protobuf`, `protobuf::parse` | [`protobuf::to_json`], [`protobuf::parse`] (over `prost_reflect`) |
 //! | `net::IP`, `IP::Network` | `std::net::IpAddr`, [`net::IpNetwork`] |
 //! | `os::`, `path::`       | [`os`], [`path`]                      |
 //! | `hashmap`, `hashset`   | `std::collections::{HashMap, HashSet}` |
@@ -31,6 +32,8 @@ pub mod net;
 pub mod numify;
 pub mod os;
 pub mod path;
+pub mod protobuf;
+pub mod recordio;
 mod uuid;
 
 pub use bytes::Bytes;

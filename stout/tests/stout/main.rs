@@ -10,5 +10,7 @@ mod json_test;
 mod net_test;
 mod os_test;
 mod path_test;
+mod protobuf_test;
+mod recordio_test;
 mod rmdir_test;
 mod uuid_test;
