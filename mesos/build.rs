@@ -1,0 +1,106 @@
+//! Compiles Apache Mesos' protobuf schemas (`third_party/mesos`) into Rust:
+//! protox parses them (a compiler written in Rust, so a fresh machine needs
+//! no `protoc`), prost generates the types, and the descriptor set is kept
+//! for the JSON mapping, which walks descriptors.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../third_party/mesos");
+    let includes = [root.join("include"), root.join("src")];
+    let mut files = Vec::new();
+    for include in &includes {
+        collect(include, include, &mut files)?;
+    }
+    files.sort();
+    println!("cargo:rerun-if-changed={}", root.display());
+
+    let descriptors = protox::compile(&files, &includes)?;
+    let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    std::fs::write(
+        out.join("mesos_descriptors.bin"),
+        prost::Message::encode_to_vec(&descriptors),
+    )?;
+    std::fs::write(out.join("message_types.rs"), message_types(&descriptors))?;
+    prost_build::Config::new()
+        .bytes(["."])
+        .enable_type_names()
+        .include_file("protos.rs")
+        .compile_fds(descriptors)?;
+    Ok(())
+}
+
+/// `messages! { "mesos.TaskInfo" => mesos::TaskInfo, ... }` for every
+/// message type generated (map entries are not types), so tests can
+/// visit them all. Paths follow prost's naming.
+fn message_types(descriptors: &prost_types::FileDescriptorSet) -> String {
+    use heck::{ToSnakeCase, ToUpperCamelCase};
+
+    fn visit(
+        message: &prost_types::DescriptorProto,
+        full_name: &str,
+        path: &str,
+        out: &mut String,
+    ) {
+        if message.options.as_ref().is_some_and(|o| o.map_entry()) {
+            return;
+        }
+        let name = message.name();
+        let full_name = format!("{full_name}.{name}");
+        out.push_str(&format!(
+            "    \"{full_name}\" => {path}::{},\n",
+            sanitize(name.to_upper_camel_case())
+        ));
+        let module = format!("{path}::{}", sanitize(name.to_snake_case()));
+        for nested in &message.nested_type {
+            visit(nested, &full_name, &module, out);
+        }
+    }
+
+    let mut out = String::from("messages! {\n");
+    for file in &descriptors.file {
+        let package = file.package();
+        if package.starts_with("google.") {
+            continue;
+        }
+        let path = match package.strip_prefix("mesos") {
+            Some(rest) => format!("mesos{}", rest.replace('.', "::")),
+            None => format!("mesos::{}", package.replace('.', "::")),
+        };
+        for message in &file.message_type {
+            visit(message, package, &path, &mut out);
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// prost's escaping of identifiers that are Rust keywords.
+fn sanitize(ident: String) -> String {
+    const KEYWORDS: &[&str] = &[
+        "as", "break", "const", "continue", "else", "enum", "false", "fn", "for", "if", "impl",
+        "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static",
+        "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "dyn", "abstract",
+        "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized",
+        "virtual", "yield", "async", "await", "try", "gen",
+    ];
+    match ident.as_str() {
+        k if KEYWORDS.contains(&k) => format!("r#{k}"),
+        "_" | "super" | "self" | "Self" | "extern" | "crate" => format!("{ident}_"),
+        _ => ident,
+    }
+}
+
+/// The `.proto` files under `dir`, as paths relative to `include`.
+fn collect(include: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Box<dyn Error>> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(include, &path, files)?;
+        } else if path.extension().is_some_and(|e| e == "proto") {
+            files.push(path.strip_prefix(include)?.to_path_buf());
+        }
+    }
+    Ok(())
+}
