@@ -111,6 +111,8 @@ where
                 Ok(Some(request)) => request,
                 Ok(None) => break,
                 Err(error) => {
+                    // What arrived whole before the bad bytes still counts.
+                    batch.deliver(&inner, now, &mut ready);
                     tracing::warn!(%error, %peer, "Closing a connection that sent a malformed request");
                     writing.abort();
                     return;

@@ -238,6 +238,31 @@ fn malformed_request_closes_only_that_connection() {
 }
 
 #[test]
+fn messages_before_a_malformed_request_are_delivered() {
+    let rt = listening();
+    let address = rt.runtime().address();
+    let (pid, received) = handler();
+    let mut bytes = message_bytes(&Message {
+        name: "handler".into(),
+        from: UPID::new("peer", "127.0.0.1:1".parse().unwrap()),
+        to: pid.upid().clone(),
+        body: Bytes::new(),
+    })
+    .to_vec();
+    bytes.extend_from_slice(b"GARBAGE\r\n\r\n");
+    // One write: the server usually reads the message and the garbage
+    // together (had it read them apart, the message was delivered first).
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.write_all(&bytes).unwrap();
+    testing::await_ready(&received);
+    // The connection closes.
+    let mut rest = Vec::new();
+    stream.read_to_end(&mut rest).unwrap();
+    terminate(&pid, true);
+    wait(&pid, None);
+}
+
+#[test]
 fn environment_errors_name_the_variable() {
     // Only this test sets these variables.
     std::env::set_var("LIBPROCESS_PORT", "70000");
