@@ -21,6 +21,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/protos.rs"));
 }
 
+pub mod common;
 pub mod json;
 
 pub use generated::mesos::*;
