@@ -56,7 +56,7 @@ impl Add for Scalar {
 
 impl AddAssign for Scalar {
     fn add_assign(&mut self, other: Scalar) {
-        self.value = to_floating(to_fixed(self.value) + to_fixed(other.value));
+        self.value = to_floating(to_fixed(self.value).saturating_add(to_fixed(other.value)));
     }
 }
 
@@ -70,7 +70,7 @@ impl Sub for Scalar {
 
 impl SubAssign for Scalar {
     fn sub_assign(&mut self, other: Scalar) {
-        self.value = to_floating(to_fixed(self.value) - to_fixed(other.value));
+        self.value = to_floating(to_fixed(self.value).saturating_sub(to_fixed(other.value)));
     }
 }
 

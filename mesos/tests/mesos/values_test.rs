@@ -368,3 +368,13 @@ fn values_print_as_mesos_prints_them() {
         "Invalid scalar value '-1':Negative values not supported"
     );
 }
+
+#[test]
+fn huge_scalars_saturate_instead_of_overflowing() {
+    // Input from frameworks can be anything finite; sums must not panic.
+    let huge = Scalar { value: 9e15 };
+    let sum = huge + huge;
+    assert!(sum.value >= huge.value);
+    let difference = Scalar { value: 0.0 } - huge - huge;
+    assert!(difference.value <= -huge.value);
+}
