@@ -461,11 +461,25 @@ impl Inner {
     /// of the receiver's. Returns whether it was queued.
     #[inline(always)]
     pub(crate) fn deliver(self: &Arc<Inner>, cell: &Arc<Cell>, event: Event) -> bool {
+        self.keep_time(cell);
+        self.queued(cell, cell.enqueue(event))
+    }
+
+    /// While the clock is paused, moves `cell`'s logical time up to the
+    /// sender's.
+    #[inline(always)]
+    fn keep_time(self: &Arc<Inner>, cell: &Cell) {
         if self.paused.load(Ordering::Acquire) {
             let (now, initial) = clock::now_and_initial(self);
             cell.advance_time(now, initial);
         }
-        match cell.enqueue(event) {
+    }
+
+    /// After an enqueue: schedules the cell when it asks to be; whether
+    /// the events were queued.
+    #[inline(always)]
+    fn queued<E>(&self, cell: &Arc<Cell>, enqueued: Result<bool, E>) -> bool {
+        match enqueued {
             Ok(true) => {
                 self.schedule(cell.clone());
                 true
@@ -473,8 +487,8 @@ impl Inner {
             Ok(false) => true,
             // Dropped outside the mailbox lock: dropping a dispatch may
             // abandon a future whose callbacks send more events.
-            Err(event) => {
-                drop(event);
+            Err(events) => {
+                drop(events);
                 false
             }
         }
@@ -582,22 +596,9 @@ impl Inner {
         let Some(cell) = self.lookup(to) else {
             return false;
         };
-        if self.paused.load(Ordering::Acquire) {
-            let (now, initial) = clock::now_and_initial(self);
-            cell.advance_time(now, initial);
-        }
+        self.keep_time(&cell);
         let events = messages.map(|message| Event::Message(Queued::new(message)));
-        match cell.enqueue_all(events) {
-            Ok(true) => {
-                self.schedule(cell);
-                true
-            }
-            Ok(false) => true,
-            Err(events) => {
-                drop(events);
-                false
-            }
-        }
+        self.queued(&cell, cell.enqueue_all(events))
     }
 
     /// The connection to a peer ended: linkers hear about it.
