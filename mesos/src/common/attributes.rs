@@ -162,12 +162,13 @@ impl FromIterator<Attribute> for Attributes {
 impl fmt::Display for Attribute {
     /// `name=value`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}=", self.name)?;
-        match self.r#type() {
-            value::Type::Scalar => self.scalar.unwrap_or_default().fmt(f),
-            value::Type::Ranges => self.ranges.clone().unwrap_or_default().fmt(f),
-            value::Type::Set => self.set.clone().unwrap_or_default().fmt(f),
-            value::Type::Text => self.text.clone().unwrap_or_default().fmt(f),
-        }
+        let value = values::Typed {
+            kind: self.r#type(),
+            scalar: self.scalar.as_ref(),
+            ranges: self.ranges.as_ref(),
+            set: self.set.as_ref(),
+            text: self.text.as_ref(),
+        };
+        write!(f, "{}={}", self.name, value)
     }
 }

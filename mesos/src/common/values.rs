@@ -338,11 +338,43 @@ impl fmt::Display for Text {
 impl fmt::Display for Value {
     /// The value of its type (`2`, `[1-2]`, `{a}`, `text`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.r#type() {
-            value::Type::Scalar => self.scalar.unwrap_or_default().fmt(f),
-            value::Type::Ranges => self.ranges.clone().unwrap_or_default().fmt(f),
-            value::Type::Set => self.set.clone().unwrap_or_default().fmt(f),
-            value::Type::Text => self.text.clone().unwrap_or_default().fmt(f),
+        Typed {
+            kind: self.r#type(),
+            scalar: self.scalar.as_ref(),
+            ranges: self.ranges.as_ref(),
+            set: self.set.as_ref(),
+            text: self.text.as_ref(),
+        }
+        .fmt(f)
+    }
+}
+
+/// The fields a `Value` and an `Attribute` share, printed as the one
+/// their type names (unset prints as empty).
+pub(crate) struct Typed<'a> {
+    pub(crate) kind: value::Type,
+    pub(crate) scalar: Option<&'a Scalar>,
+    pub(crate) ranges: Option<&'a Ranges>,
+    pub(crate) set: Option<&'a Set>,
+    pub(crate) text: Option<&'a Text>,
+}
+
+impl fmt::Display for Typed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            value::Type::Scalar => self.scalar.copied().unwrap_or_default().fmt(f),
+            value::Type::Ranges => match self.ranges {
+                Some(ranges) => ranges.fmt(f),
+                None => Ranges::default().fmt(f),
+            },
+            value::Type::Set => match self.set {
+                Some(set) => set.fmt(f),
+                None => Set::default().fmt(f),
+            },
+            value::Type::Text => match self.text {
+                Some(text) => text.fmt(f),
+                None => Ok(()),
+            },
         }
     }
 }

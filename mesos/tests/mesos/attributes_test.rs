@@ -57,3 +57,11 @@ fn equality() {
         parse("dedicated:customer2;dedicated:customer1;rack:rack1")
     );
 }
+
+// Not in AttributesTest: how an attribute prints (`name=value`).
+#[test]
+fn attributes_print_as_name_equals_value() {
+    let attributes = Attributes::parse("rack:r1;cpus:45.55;ports:[2-3, 1-1]").expect("parses");
+    let printed: Vec<String> = attributes.iter().map(ToString::to_string).collect();
+    assert_eq!(printed, ["rack=r1", "cpus=45.55", "ports=[1-3]"]);
+}
