@@ -24,5 +24,6 @@ mod generated {
 pub mod common;
 pub mod json;
 
+pub use common::resources::Resources;
 pub use generated::mesos::*;
 pub use generated::{appc, docker, oci};

@@ -1,5 +1,8 @@
-//! What Mesos' `src/common` holds: values, attributes (and, to come,
-//! resources and protobuf helpers).
+//! What Mesos' `src/common` holds: values, attributes, roles, resources
+//! (and, to come, protobuf helpers).
 
 pub mod attributes;
+pub mod resource_quantities;
+pub mod resources;
+pub mod roles;
 pub mod values;

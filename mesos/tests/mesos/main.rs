@@ -1,7 +1,22 @@
 //! The `mesos` crate's tests, one module per suite.
 
+mod helpers;
+
+mod allocated_resources_test;
 mod attributes_test;
 mod containerizer_test;
+mod disk_resources_source_test;
+mod disk_resources_test;
 mod json_test;
+mod limits_test;
+mod quantities_test;
+mod reserved_resources_test;
+mod resource_format_test;
+mod resource_operation_test;
+mod resource_provider_id_test;
+mod resources_operation_test;
+mod resources_test;
+mod revocable_resource_test;
 mod schemas_test;
+mod shared_resources_test;
 mod values_test;

@@ -1,0 +1,106 @@
+//! The three ways a `Resource` states its reservations
+//! (`src/common/resources_utils.cpp`): the old `role` + `reservation`
+//! fields, the `reservations` stack, and both at once for the HTTP
+//! endpoints.
+
+#![allow(deprecated)] // `Resource.role` is what these convert from and to.
+
+use stout::{Error, Try};
+
+use super::resource::has_refined_reservations;
+use crate::resource::{reservation_info, ReservationInfo};
+use crate::Resource;
+
+/// A way to state a resource's reservations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResourceFormat {
+    /// `Resource.role` (`*` for none) and, for a dynamic reservation,
+    /// `Resource.reservation`: what agents and frameworks older than
+    /// reservation refinement speak.
+    PreReservationRefinement,
+    /// `Resource.reservations`, a stack of reservations, bottom first:
+    /// the form Mesos works with.
+    PostReservationRefinement,
+    /// Both of the above where they can say the same thing: what the HTTP
+    /// endpoints show.
+    Endpoint,
+}
+
+/// Rewrites `resource` in `format`. A resource with refined reservations
+/// cannot be put in the old format and is left as it is; use
+/// [`downgrade_resource`] to learn of that.
+pub fn convert_resource_format(resource: &mut Resource, format: ResourceFormat) {
+    match format {
+        ResourceFormat::PreReservationRefinement | ResourceFormat::Endpoint => {
+            match resource.reservations.as_slice() {
+                [] => resource.role = Some("*".to_string()),
+                [single] => {
+                    if single.r#type() == reservation_info::Type::Dynamic {
+                        resource.reservation = Some(ReservationInfo {
+                            principal: single.principal.clone(),
+                            labels: single.labels.clone(),
+                            ..ReservationInfo::default()
+                        });
+                    }
+                    resource.role = Some(single.role().to_string());
+                    if format == ResourceFormat::PreReservationRefinement {
+                        resource.reservations.clear();
+                    }
+                }
+                _ => {}
+            }
+        }
+        ResourceFormat::PostReservationRefinement => {
+            if !resource.reservations.is_empty() {
+                resource.role = None;
+                resource.reservation = None;
+                return;
+            }
+            let role = resource.role.take().unwrap_or_else(|| "*".to_string());
+            if role == "*" {
+                return;
+            }
+            // A `reservation` says the old-format reservation is dynamic.
+            let mut reservation = match resource.reservation.take() {
+                None => ReservationInfo {
+                    r#type: Some(reservation_info::Type::Static as i32),
+                    ..ReservationInfo::default()
+                },
+                Some(mut dynamic) => {
+                    dynamic.set_type(reservation_info::Type::Dynamic);
+                    dynamic
+                }
+            };
+            reservation.role = Some(role);
+            resource.reservations.push(reservation);
+        }
+    }
+}
+
+/// Puts `resource` in the form Mesos works with.
+pub fn upgrade_resource(resource: &mut Resource) {
+    convert_resource_format(resource, ResourceFormat::PostReservationRefinement);
+}
+
+/// [`upgrade_resource`] on each.
+pub fn upgrade_resources(resources: &mut [Resource]) {
+    resources.iter_mut().for_each(upgrade_resource);
+}
+
+/// Puts `resource` in the old format, for a peer that predates
+/// reservation refinement; an error if it has refined reservations.
+pub fn downgrade_resource(resource: &mut Resource) -> Try<()> {
+    if has_refined_reservations(resource) {
+        return Err(Error::new(
+            "Cannot downgrade resources containing refined reservations",
+        ));
+    }
+    convert_resource_format(resource, ResourceFormat::PreReservationRefinement);
+    Ok(())
+}
+
+/// [`downgrade_resource`] on each, stopping at the first error (the
+/// resources before it are converted, the rest are not).
+pub fn downgrade_resources(resources: &mut [Resource]) -> Try<()> {
+    resources.iter_mut().try_for_each(downgrade_resource)
+}
