@@ -2,6 +2,7 @@
 //! (and, to come, protobuf helpers).
 
 pub mod attributes;
+pub mod recordio;
 pub mod resource_quantities;
 pub mod resources;
 pub mod roles;
