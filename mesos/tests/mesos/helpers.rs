@@ -3,10 +3,11 @@
 
 #![allow(dead_code)] // Each suite uses some of them.
 
+use mesos::framework_info::{capability, Capability};
 use mesos::offer::{operation, Operation};
 use mesos::resource::disk_info::{source, Persistence, Source};
 use mesos::resource::{reservation_info, DiskInfo, ReservationInfo, SharedInfo};
-use mesos::{volume, Label, Labels, Resource, Resources, Volume};
+use mesos::{volume, FrameworkInfo, Label, Labels, Resource, Resources, Volume};
 use stout::Bytes;
 
 pub(crate) fn create_static_reservation_info(role: &str) -> ReservationInfo {
@@ -236,4 +237,23 @@ pub(crate) fn destroy(volumes: &Resources) -> Operation {
 #[track_caller]
 pub(crate) fn resources(text: &str) -> Resources {
     Resources::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+/// `DEFAULT_FRAMEWORK_INFO`: a multi-role framework of the current user,
+/// principal `test-principal`, in role `*`.
+pub(crate) fn default_framework_info() -> FrameworkInfo {
+    let capability = |kind: capability::Type| Capability {
+        r#type: Some(kind as i32),
+    };
+    FrameworkInfo {
+        name: "default".to_string(),
+        user: stout::os::user().expect("the current user"),
+        principal: Some("test-principal".to_string()),
+        roles: vec!["*".to_string()],
+        capabilities: vec![
+            capability(capability::Type::MultiRole),
+            capability(capability::Type::ReservationRefinement),
+        ],
+        ..FrameworkInfo::default()
+    }
 }

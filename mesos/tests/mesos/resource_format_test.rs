@@ -4,7 +4,10 @@
 // all about it.
 #![allow(deprecated)]
 
-use mesos::common::resources::{self, downgrade_resources};
+use mesos::common::resources::{self, downgrade_resources_in};
+use prost::Message;
+
+use crate::helpers::default_framework_info;
 use mesos::resource::reservation_info::Type as ReservationType;
 use mesos::resource::ReservationInfo;
 use mesos::value::{self, Scalar};
@@ -156,10 +159,8 @@ fn endpoint() {
     assert!(resources::validate(&resource).is_err());
 }
 
-// Upstream downgrades the whole TaskInfo (a reflection walk over every
-// `Resource` in the message); the task here has resources only in
-// `resources`, so downgrading that field is the same operation. The
-// comparison is field-wise, which is stricter than upstream's.
+// The whole TaskInfo is downgraded, as upstream does; the comparison is
+// field-wise, which is stricter than upstream's.
 #[test]
 fn downgrade_with_resources_without_refined_reservations() {
     let mut actual = task();
@@ -205,12 +206,12 @@ fn downgrade_with_resources_without_refined_reservations() {
         expected.resources.push(resource.clone());
     }
 
-    assert!(downgrade_resources(&mut actual.resources).is_ok());
+    assert!(downgrade_resources_in(&mut actual).is_ok());
     assert_eq!(expected, actual);
 }
 
-// Same port as above; the downgrade stops at the refined resource, which
-// stays in the post-refinement format.
+// The downgrade stops at the refined resource, which stays in the
+// post-refinement format.
 #[test]
 fn downgrade_with_resources_with_refined_reservations() {
     let mut actual = task();
@@ -281,6 +282,40 @@ fn downgrade_with_resources_with_refined_reservations() {
         expected.resources.push(resource);
     }
 
-    assert!(downgrade_resources(&mut actual.resources).is_err());
+    assert!(downgrade_resources_in(&mut actual).is_err());
     assert_eq!(expected, actual);
+}
+
+#[test]
+fn downgrade_without_resources() {
+    let mut framework_info = default_framework_info();
+    assert!(downgrade_resources_in(&mut framework_info).is_ok());
+    assert_eq!(
+        default_framework_info().encode_to_vec(),
+        framework_info.encode_to_vec()
+    );
+}
+
+/// Resources inside nested messages (a task's executor) are converted
+/// too, and upgrading brings them back.
+#[test]
+fn downgrade_and_upgrade_reach_nested_resources() {
+    let mut reserved = cpus();
+    reserved
+        .reservations
+        .push(reservation_info(ReservationType::Static, "foo", None));
+
+    let mut actual = task();
+    actual.executor = Some(mesos::ExecutorInfo {
+        resources: vec![reserved.clone()],
+        ..Default::default()
+    });
+
+    assert!(downgrade_resources_in(&mut actual).is_ok());
+    let executor = actual.executor.clone().unwrap();
+    assert_eq!(Some("foo"), executor.resources[0].role.as_deref());
+    assert!(executor.resources[0].reservations.is_empty());
+
+    assert!(resources::upgrade_resources_in(&mut actual).is_ok());
+    assert_eq!(vec![reserved], actual.executor.unwrap().resources);
 }

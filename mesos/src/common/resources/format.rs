@@ -5,9 +5,12 @@
 
 #![allow(deprecated)] // `Resource.role` is what these convert from and to.
 
+use prost::Message;
+use prost_reflect::{DynamicMessage, ReflectMessage, Value};
 use stout::{Error, Try};
 
 use super::resource::has_refined_reservations;
+use crate::json::Reflect;
 use crate::resource::{reservation_info, ReservationInfo};
 use crate::Resource;
 
@@ -103,4 +106,77 @@ pub fn downgrade_resource(resource: &mut Resource) -> Try<()> {
 /// resources before it are converted, the rest are not).
 pub fn downgrade_resources(resources: &mut [Resource]) -> Try<()> {
     resources.iter_mut().try_for_each(downgrade_resource)
+}
+
+/// [`upgrade_resource`] on every `Resource` anywhere inside `message`
+/// (Mesos' `upgradeResources(Message*)`), e.g. all of a `TaskInfo`'s and
+/// its executor's.
+pub fn upgrade_resources_in<M: Reflect>(message: &mut M) -> Try<()> {
+    convert_in(message, &mut |resource| {
+        upgrade_resource(resource);
+        Ok(())
+    })
+}
+
+/// [`downgrade_resource`] on every `Resource` anywhere inside `message`,
+/// stopping at the first one with refined reservations (the ones before
+/// it are converted).
+pub fn downgrade_resources_in<M: Reflect>(message: &mut M) -> Try<()> {
+    let mut first_error = None;
+    convert_in(message, &mut |resource| {
+        if first_error.is_none() {
+            first_error = downgrade_resource(resource).err();
+        }
+        Ok(())
+    })?;
+    first_error.map_or(Ok(()), Err)
+}
+
+/// Applies `convert` to each `mesos.Resource` in `message`, found through
+/// its descriptor.
+fn convert_in<M: Reflect>(
+    message: &mut M,
+    convert: &mut dyn FnMut(&mut Resource) -> Try<()>,
+) -> Try<()> {
+    let mut dynamic = DynamicMessage::new(crate::json::descriptor::<M>());
+    dynamic.transcode_from(message).map_err(transcoding)?;
+    walk(&mut dynamic, convert)?;
+    *message = dynamic.transcode_to().map_err(transcoding)?;
+    Ok(())
+}
+
+fn walk(
+    message: &mut DynamicMessage,
+    convert: &mut dyn FnMut(&mut Resource) -> Try<()>,
+) -> Try<()> {
+    if message.descriptor().full_name() == "mesos.Resource" {
+        let mut resource: Resource = message.transcode_to().map_err(transcoding)?;
+        convert(&mut resource)?;
+        message.clear();
+        return message.transcode_from(&resource).map_err(transcoding);
+    }
+    for (_, value) in message.fields_mut() {
+        walk_value(value, convert)?;
+    }
+    Ok(())
+}
+
+fn walk_value(value: &mut Value, convert: &mut dyn FnMut(&mut Resource) -> Try<()>) -> Try<()> {
+    match value {
+        Value::Message(message) => walk(message, convert),
+        Value::List(values) => values.iter_mut().try_for_each(|v| walk_value(v, convert)),
+        Value::Map(entries) => entries
+            .values_mut()
+            .try_for_each(|v| walk_value(v, convert)),
+        _ => Ok(()),
+    }
+}
+
+/// A message and its descriptor disagreeing: both come from this crate's
+/// schemas, so this would be a bug.
+fn transcoding(error: prost::DecodeError) -> Error {
+    Error::new(format!(
+        "Failed to convert the resources of a message: {}",
+        error
+    ))
 }

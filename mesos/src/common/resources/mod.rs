@@ -23,8 +23,8 @@ use stout::Bytes;
 
 pub use conversion::{get_resource_conversions, ResourceConversion};
 pub use format::{
-    convert_resource_format, downgrade_resource, downgrade_resources, upgrade_resource,
-    upgrade_resources, ResourceFormat,
+    convert_resource_format, downgrade_resource, downgrade_resources, downgrade_resources_in,
+    upgrade_resource, upgrade_resources, upgrade_resources_in, ResourceFormat,
 };
 pub use ops::Iter;
 pub use resource::{
