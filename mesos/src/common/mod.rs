@@ -1,9 +1,12 @@
-//! What Mesos' `src/common` holds: values, attributes, roles, resources
-//! (and, to come, protobuf helpers).
+//! What Mesos' `src/common` holds: values, attributes, roles, resources,
+//! IDs, protobuf helpers and RecordIO streams.
 
 pub mod attributes;
+pub mod id;
+pub mod protobuf_utils;
 pub mod recordio;
 pub mod resource_quantities;
 pub mod resources;
 pub mod roles;
+pub mod type_utils;
 pub mod values;

@@ -176,12 +176,7 @@ pub(crate) fn create_persistent_volume(
     volume
 }
 
-pub(crate) fn create_label(key: &str, value: Option<&str>) -> Label {
-    Label {
-        key: key.to_string(),
-        value: value.map(str::to_string),
-    }
-}
+pub(crate) use mesos::common::protobuf_utils::create_label;
 
 pub(crate) fn labels(labels: &[Label]) -> Labels {
     Labels {

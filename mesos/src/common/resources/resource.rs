@@ -9,11 +9,12 @@
 //! fields instead, as nothing built from input may panic.
 
 use crate::common::roles;
+use crate::common::type_utils::labels_equal;
 use crate::common::values::Compare;
 use crate::resource::disk_info::{source, Source};
 use crate::resource::{reservation_info, DiskInfo, ReservationInfo};
 use crate::value::{self, Scalar};
-use crate::{Labels, Resource};
+use crate::Resource;
 
 /// Whether the resource's value is nothing: a zero scalar, no ranges, no
 /// set items.
@@ -310,11 +311,6 @@ pub(super) fn reservations_equal(left: &ReservationInfo, right: &ReservationInfo
             (Some(l), Some(r)) => labels_equal(l, r),
             (l, r) => l.is_none() && r.is_none(),
         }
-}
-
-/// Mesos' `==` on labels: the same labels in any order.
-pub(crate) fn labels_equal(left: &Labels, right: &Labels) -> bool {
-    left.labels.len() == right.labels.len() && left.labels.iter().all(|l| right.labels.contains(l))
 }
 
 /// Mesos' `==` on disks: the same source and persistence ID. The volume

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use stout::{Error, Try};
 
-use super::resource::{is_dynamically_reserved, is_persistent_volume, is_revocable, labels_equal};
+use super::resource::{is_dynamically_reserved, is_persistent_volume, is_revocable};
 use super::Resources;
 use crate::common::roles;
+use crate::common::type_utils::labels_equal;
 use crate::common::values::Compare;
 use crate::resource::disk_info::source;
 use crate::resource::reservation_info;
