@@ -23,6 +23,7 @@ mod generated {
 
 pub mod common;
 pub mod json;
+pub mod master;
 
 pub use common::resources::Resources;
 pub use generated::mesos::*;

@@ -9,4 +9,5 @@ pub mod resource_quantities;
 pub mod resources;
 pub mod roles;
 pub mod type_utils;
+pub mod validation;
 pub mod values;

@@ -1,28 +1,42 @@
 //! The `mesos` crate's tests, one module per suite.
 
 mod helpers;
+mod validation_helpers;
 
+mod agent_validation_test;
 mod allocated_resources_test;
 mod attributes_test;
+mod common_validation_test;
 mod containerizer_test;
+mod create_operation_validation_test;
+mod destroy_operation_validation_test;
 mod disk_resources_source_test;
 mod disk_resources_test;
+mod executor_validation_test;
+mod grow_volume_operation_validation_test;
 mod id_test;
 mod json_test;
 mod limits_test;
+mod operation_validation_test;
 mod protobuf_util_test;
 mod quantities_test;
 mod recordio_reader_test;
 mod recordio_transform_test;
+mod reserve_operation_validation_test;
 mod reserved_resources_test;
 mod resource_format_test;
 mod resource_operation_test;
 mod resource_provider_id_test;
+mod resource_validation_test;
 mod resources_operation_test;
 mod resources_test;
 mod revocable_resource_test;
 mod role_test;
 mod schemas_test;
 mod shared_resources_test;
+mod shrink_volume_operation_validation_test;
+mod task_group_validation_test;
+mod task_validation_test;
 mod type_utils_test;
+mod unreserve_operation_validation_test;
 mod values_test;

@@ -1,0 +1,11 @@
+//! Mesos' master: the `mesos.master` protocol (the operator API's `Call`,
+//! `Response` and `Event`, generated from the schema) and, so far, the
+//! master's input validation.
+//!
+//! The generated types are re-exported here because this module takes
+//! the place of the generated `mesos::master` in the crate root: the
+//! protocol keeps its path (`mesos::master::Call`), next to the code.
+
+pub use crate::generated::mesos::master::*;
+
+pub mod validation;
