@@ -2,6 +2,7 @@
 //! IDs, protobuf helpers and RecordIO streams.
 
 pub mod attributes;
+pub mod evolve;
 pub mod id;
 pub mod protobuf_utils;
 pub mod recordio;

@@ -1,7 +1,4 @@
 //! Mesos' ProtobufUtilTest (src/tests/protobuf_utils_tests.cpp).
-//!
-//! LargeMessageEvolve is left out: it checks that `evolve` (v0 to v1
-//! messages) copes with a 70 MB message, and there is no `evolve` yet.
 
 use std::collections::BTreeSet;
 
@@ -365,4 +362,24 @@ fn parse_container_id() {
         child,
         protobuf_utils::parse_container_id(&child.to_string())
     );
+}
+
+#[test]
+fn large_message_evolve() {
+    let mut data = String::from(
+        "Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod tempor \
+         incididunt ut labore et dolore magna aliqua.",
+    );
+    while (data.len() as u64) < stout::Bytes::megabytes(70).bytes() {
+        data.push_str(&data.clone());
+    }
+
+    let executor_info = mesos::ExecutorInfo {
+        data: Some(bytes::Bytes::from(data)),
+        ..Default::default()
+    };
+
+    let evolved: mesos::v1::ExecutorInfo =
+        mesos::common::evolve::evolve(&executor_info).expect("a 70 MB message evolves");
+    assert_eq!(executor_info.data, evolved.data);
 }
