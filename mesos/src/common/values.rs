@@ -11,6 +11,7 @@ use std::ops::{Add, AddAssign, Sub, SubAssign};
 
 use stout::{Error, Try};
 
+use crate::common::validation::validate_input_scalar_value;
 use crate::value::{self, Range, Ranges, Scalar, Set, Text};
 use crate::Value;
 
@@ -414,7 +415,7 @@ pub fn parse(text: &str) -> Try<Value> {
     }
     match parse_number(&text) {
         Some(number) => {
-            validate_scalar(number)
+            validate_input_scalar_value(number)
                 .map_err(|e| Error::new(format!("Invalid scalar value '{}':{}", text, e)))?;
             Ok(Value {
                 r#type: value::Type::Scalar as i32,
@@ -501,19 +502,4 @@ fn parse_number(text: &str) -> Option<f64> {
         return None;
     }
     text.parse().ok()
-}
-
-/// Mesos' checks on a scalar given as input.
-fn validate_scalar(value: f64) -> Result<(), &'static str> {
-    if value.is_infinite() {
-        Err("Infinite values not supported")
-    } else if value.is_nan() {
-        Err("NaN not supported")
-    } else if value.is_subnormal() {
-        Err("Subnormal values not supported")
-    } else if value < 0.0 {
-        Err("Negative values not supported")
-    } else {
-        Ok(())
-    }
 }

@@ -159,7 +159,7 @@ pub fn get_resource_conversions(operation: &Operation) -> Try<Vec<ResourceConver
 
 /// The disk a volume was made of: no persistence, no volume, not shared
 /// (only volumes can be shared).
-fn strip_volume(volume: &Resource) -> Resource {
+pub(crate) fn strip_volume(volume: &Resource) -> Resource {
     let mut stripped = volume.clone();
     match &mut stripped.disk {
         Some(disk) if disk.source.is_some() => {

@@ -35,6 +35,9 @@ pub use resource::{
 };
 pub use validate::{validate, validate_all};
 
+pub(crate) use conversion::strip_volume;
+pub(crate) use resource::reservations_equal;
+
 use crate::common::values::Compare;
 use crate::resource::ReservationInfo;
 use crate::value::{self, Ranges, Scalar, Set};

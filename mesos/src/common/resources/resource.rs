@@ -228,21 +228,7 @@ pub(super) fn addable(left: &Resource, right: &Resource) -> bool {
         // Shared resources merge by count, and only identical ones.
         return left.shared.is_some() == right.shared.is_some() && left.equals(right);
     }
-    if !same_kind(left, right) || !disks_equal(left.disk.as_ref(), right.disk.as_ref()) {
-        return false;
-    }
-    let Some(disk) = &left.disk else {
-        return true;
-    };
-    let divisible = match disk.source.as_ref().map(Source::r#type) {
-        None | Some(source::Type::Path) => true,
-        // Exclusive disks would lose their exclusivity if merged.
-        Some(source::Type::Mount | source::Type::Block) => false,
-        Some(source::Type::Raw) => disk.source.as_ref().is_some_and(|s| s.id.is_none()),
-        Some(source::Type::Unknown) => false,
-    };
-    // Two non-shared volumes with one persistence ID cannot both exist.
-    divisible && disk.persistence.is_none()
+    compatible(left, right) && divisibility(left) == Divisibility::Divisible
 }
 
 /// Whether `right` can be taken out of `left`, leaving one resource (or
@@ -252,20 +238,50 @@ pub(super) fn subtractable(left: &Resource, right: &Resource) -> bool {
     if left.shared.is_some() || right.shared.is_some() {
         return left.shared.is_some() == right.shared.is_some() && left.equals(right);
     }
-    if !same_kind(left, right) || !disks_equal(left.disk.as_ref(), right.disk.as_ref()) {
-        return false;
+    compatible(left, right)
+        && match divisibility(left) {
+            Divisibility::Divisible => true,
+            Divisibility::WholeOnly => left.equals(right),
+            Divisibility::Never => false,
+        }
+}
+
+/// Everything but the value and sharedness matches.
+fn compatible(left: &Resource, right: &Resource) -> bool {
+    same_kind(left, right) && disks_equal(left.disk.as_ref(), right.disk.as_ref())
+}
+
+/// How a resource combines with a compatible one.
+#[derive(PartialEq, Eq)]
+enum Divisibility {
+    /// In any amounts.
+    Divisible,
+    /// Only as a whole: exclusive disks (MOUNT, BLOCK, a RAW disk with an
+    /// ID) would lose their exclusivity, and two volumes with one
+    /// persistence ID cannot both exist.
+    WholeOnly,
+    /// Not at all: a disk source of unknown type.
+    Never,
+}
+
+fn divisibility(resource: &Resource) -> Divisibility {
+    let Some(disk) = &resource.disk else {
+        return Divisibility::Divisible;
+    };
+    let exclusive = match disk.source.as_ref() {
+        None => false,
+        Some(source) => match source.r#type() {
+            source::Type::Path => false,
+            source::Type::Mount | source::Type::Block => true,
+            source::Type::Raw => source.id.is_some(),
+            source::Type::Unknown => return Divisibility::Never,
+        },
+    };
+    if exclusive || disk.persistence.is_some() {
+        Divisibility::WholeOnly
+    } else {
+        Divisibility::Divisible
     }
-    let Some(disk) = &left.disk else {
-        return true;
-    };
-    // Exclusive disks and volumes come out whole or not at all.
-    let whole_only = match disk.source.as_ref().map(Source::r#type) {
-        None | Some(source::Type::Path) => false,
-        Some(source::Type::Mount | source::Type::Block) => true,
-        Some(source::Type::Raw) => disk.source.as_ref().is_some_and(|s| s.id.is_some()),
-        Some(source::Type::Unknown) => return false,
-    };
-    !(whole_only || disk.persistence.is_some()) || left.equals(right)
 }
 
 /// Adds `right`'s value to `left`'s (which [`addable`] allowed).
@@ -303,7 +319,7 @@ pub(super) fn subtract_value(left: &mut Resource, right: &Resource) {
 
 /// Mesos' `==` on reservations: type, role, and principal and labels
 /// (in any order) when set.
-pub(super) fn reservations_equal(left: &ReservationInfo, right: &ReservationInfo) -> bool {
+pub(crate) fn reservations_equal(left: &ReservationInfo, right: &ReservationInfo) -> bool {
     left.r#type() == right.r#type()
         && left.role() == right.role()
         && left.principal == right.principal

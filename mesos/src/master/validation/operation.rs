@@ -17,16 +17,14 @@ use crate::common::protobuf_utils::framework_has_capability;
 use crate::common::protobuf_utils::slave::Capabilities;
 use crate::common::resources::{
     self, has_refined_reservations, has_resource_provider, is_disk, is_dynamically_reserved,
-    is_persistent_volume, reservation_role, Resources,
+    is_persistent_volume, reservation_role, reservations_equal, strip_volume, Resources,
 };
-use crate::common::type_utils::labels_equal;
 use crate::common::values::Compare;
 use crate::framework_info::capability::Type as FrameworkCapability;
 use crate::offer::operation::{
     Create, CreateDisk, Destroy, DestroyDisk, GrowVolume, Reserve, ShrinkVolume, Unreserve,
 };
 use crate::resource::disk_info::source::Type as SourceType;
-use crate::resource::ReservationInfo;
 use crate::value::Scalar;
 use crate::{FrameworkId, FrameworkInfo, Resource};
 
@@ -295,16 +293,7 @@ pub fn validate_grow_volume(grow: &GrowVolume, agent: &Capabilities) -> Try<()> 
         return fail("Growing a shared persistent volume is not supported");
     }
 
-    // The disk under the volume: a PATH or MOUNT disk keeps its source,
-    // the agent's root disk has no disk info.
-    let mut disk = volume.clone();
-    match &mut disk.disk {
-        Some(info) if info.source.is_some() => {
-            info.persistence = None;
-            info.volume = None;
-        }
-        _ => disk.disk = None,
-    }
+    let disk = strip_volume(volume);
     if (Resources::from(disk) + grow.addition.clone()).len() != 1 {
         return fail(
             "Incompatible resources in the 'GrowVolume.volume' and 'GrowVolume.addition' fields",
@@ -499,18 +488,6 @@ fn validate_one_reservation_stack(resources: &Resources) -> Try<()> {
         return fail(format!("Mixed reservations are not supported{}", resources));
     }
     Ok(())
-}
-
-/// Mesos' `==` on reservations: type, role, principal, and labels in any
-/// order.
-fn reservations_equal(left: &ReservationInfo, right: &ReservationInfo) -> bool {
-    left.r#type() == right.r#type()
-        && left.role() == right.role()
-        && left.principal == right.principal
-        && match (&left.labels, &right.labels) {
-            (Some(l), Some(r)) => labels_equal(l, r),
-            (l, r) => l.is_none() && r.is_none(),
-        }
 }
 
 fn unallocated(resources: &Resources) -> Resources {
