@@ -34,6 +34,7 @@ pub mod os;
 pub mod path;
 pub mod protobuf;
 pub mod recordio;
+pub mod strings;
 mod uuid;
 
 pub use bytes::Bytes;

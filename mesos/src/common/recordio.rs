@@ -99,10 +99,18 @@ impl<T: Send + Sync + 'static> Drop for Reader<T> {
 
 /// Reads to complete once the lock is released: their callbacks may read
 /// again.
-type Completions = Vec<Box<dyn FnOnce() + Send>>;
+enum Completion<T: Send + Sync + 'static> {
+    Set(Promise<Record<T>>, Record<T>),
+    Fail(Promise<Record<T>>, String),
+}
 
-fn run(completions: Completions) {
-    completions.into_iter().for_each(|complete| complete());
+fn run<T: Send + Sync + 'static>(completions: Vec<Completion<T>>) {
+    for completion in completions {
+        match completion {
+            Completion::Set(waiter, record) => waiter.set(record),
+            Completion::Fail(waiter, message) => waiter.fail(message),
+        };
+    }
 }
 
 /// Reads the pipe until it ends or fails, or the reader goes away.
@@ -142,7 +150,7 @@ fn handle<T: Send + Sync + 'static>(state: &Mutex<State<T>>, read: &Future<Bytes
 fn decode<T: Send + Sync + 'static>(
     state: &mut State<T>,
     read: &Future<Bytes>,
-) -> (bool, Completions) {
+) -> (bool, Vec<Completion<T>>) {
     if !matches!(state.end, End::Open) {
         return (false, Vec::new());
     }
@@ -157,11 +165,7 @@ fn decode<T: Send + Sync + 'static>(
         state.end = End::Eof;
         let completions = std::mem::take(&mut state.waiters)
             .into_iter()
-            .map(|waiter| {
-                Box::new(move || {
-                    waiter.set(None);
-                }) as Box<dyn FnOnce() + Send>
-            })
+            .map(|waiter| Completion::Set(waiter, None))
             .collect();
         return (false, completions);
     }
@@ -169,13 +173,11 @@ fn decode<T: Send + Sync + 'static>(
         Ok(records) => records,
         Err(e) => return (false, fail(state, &format!("Decoder failure: {}", e))),
     };
-    let mut completions: Completions = Vec::new();
+    let mut completions = Vec::new();
     for record in records {
         let record = (state.deserialize)(&record);
         match state.waiters.pop_front() {
-            Some(waiter) => completions.push(Box::new(move || {
-                waiter.set(Some(record));
-            })),
+            Some(waiter) => completions.push(Completion::Set(waiter, Some(record))),
             None => state.records.push_back(record),
         }
     }
@@ -183,19 +185,14 @@ fn decode<T: Send + Sync + 'static>(
 }
 
 /// Fails the stream: the waiting reads now, every later read when made.
-fn fail<T: Send + Sync + 'static>(state: &mut State<T>, message: &str) -> Completions {
+fn fail<T: Send + Sync + 'static>(state: &mut State<T>, message: &str) -> Vec<Completion<T>> {
     if matches!(state.end, End::Failed(_)) {
         return Vec::new();
     }
     state.end = End::Failed(message.to_string());
     std::mem::take(&mut state.waiters)
         .into_iter()
-        .map(|waiter| {
-            let message = message.to_string();
-            Box::new(move || {
-                waiter.fail(message);
-            }) as Box<dyn FnOnce() + Send>
-        })
+        .map(|waiter| Completion::Fail(waiter, message.to_string()))
         .collect()
 }
 

@@ -536,7 +536,7 @@ fn parse_entries(
             )));
         }
         // The whitespace stout's `trim` removes, no more.
-        let name = name.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let name = stout::strings::trim(name);
         entry(name, number, scalar)?;
     }
     Ok(())

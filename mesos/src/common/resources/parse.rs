@@ -4,6 +4,7 @@
 #![allow(deprecated)] // JSON input may use the old `role` field.
 
 use serde_json::Value as Json;
+use stout::strings::trim;
 use stout::{Error, Try};
 
 use super::format::upgrade_resource;
@@ -120,9 +121,4 @@ impl Resources {
             _ => Resources::from_simple_string(text, default_role),
         }
     }
-}
-
-/// stout's `strings::trim`: spaces, tabs, newlines and carriage returns.
-fn trim(text: &str) -> &str {
-    text.trim_matches([' ', '\t', '\n', '\r'])
 }
