@@ -55,6 +55,9 @@ pub(crate) struct Cell {
     /// Whether the runtime drops the process once it terminates; else
     /// `wait` hands it back.
     managed: bool,
+    /// Where the process value lives (it never moves once boxed), so
+    /// `SelfPid` can tell its own process from another.
+    address: usize,
     terminated: Mutex<bool>,
     gate: Condvar,
 }
@@ -68,6 +71,7 @@ impl Cell {
         time: Option<Time>,
     ) -> Cell {
         Cell {
+            address: process.address(),
             pid,
             runtime,
             mailbox: Padded(Mutex::new(Mailbox {
@@ -127,6 +131,11 @@ impl Cell {
         let schedule = !mailbox.scheduled;
         mailbox.scheduled = true;
         Ok(schedule)
+    }
+
+    /// Whether this cell runs the process value at `process`.
+    pub(crate) fn holds(&self, process: *const ()) -> bool {
+        self.address == process as usize
     }
 
     pub(crate) fn is_terminated(&self) -> bool {
@@ -296,6 +305,7 @@ pub(crate) fn event_ref<'a>(to: &'a UPID, event: &'a Served) -> Option<EventRef<
         Served::Dispatch(dispatch) => Some(EventRef::Dispatch {
             to,
             method: dispatch.method,
+            name: dispatch.name,
         }),
         Served::Exited(from) => Some(EventRef::Exited { from, to }),
         Served::Http(_) | Served::Terminate | Served::Inspect(_) => None,

@@ -34,7 +34,7 @@ impl<T: Clone + Send + Sync + 'static> Future<T> {
         F: FnOnce(T) -> Future<U> + Send + 'static,
     {
         let (promise, result) = self.chained();
-        self.on_any(move |source| match source.outcome() {
+        self.on_any_ref(move |source| match source.outcome() {
             Some(Outcome::Ready(_)) if source.has_discard() => {
                 promise.discard();
             }
@@ -66,7 +66,7 @@ impl<T: Clone + Send + Sync + 'static> Future<T> {
         F: FnOnce(&Future<T>) -> Future<T> + Send + 'static,
     {
         let (promise, result) = self.chained();
-        self.on_any(move |source| {
+        self.on_any_ref(move |source| {
             if source.is_failed() {
                 promise.associate(f(source));
             } else {
@@ -92,7 +92,7 @@ impl<T: Clone + Send + Sync + 'static> Future<T> {
         let promise = Arc::new(Mutex::new(Some(promise)));
         let f = Arc::new(Mutex::new(Some(f)));
         let (on_any, on_any_f) = (promise.clone(), f.clone());
-        self.on_any(move |source| {
+        self.on_any_ref(move |source| {
             let (Some(promise), Some(f)) = (on_any.lock().take(), on_any_f.lock().take()) else {
                 return;
             };
@@ -130,7 +130,7 @@ impl<T: Clone + Send + Sync + 'static> Future<T> {
                 promise.associate(f(&source));
             }
         });
-        self.on_any(move |source| {
+        self.on_any_ref(move |source| {
             if let Some(promise) = take(&promise) {
                 Clock::cancel(&timer);
                 promise.associate(source.clone());
@@ -145,7 +145,7 @@ impl<T: Clone + Send + Sync + 'static> Future<T> {
 pub fn undiscardable<T: Clone + Send + Sync + 'static>(future: &Future<T>) -> Future<T> {
     let promise = Promise::new();
     let result = promise.future();
-    future.on_any(move |source| match source.outcome() {
+    future.on_any_ref(move |source| match source.outcome() {
         Some(Outcome::Ready(value)) => {
             promise.set(value.clone());
         }

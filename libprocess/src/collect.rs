@@ -54,7 +54,7 @@ pub fn collect<T: Clone + Send + Sync + 'static>(futures: Vec<Future<T>>) -> Fut
     for (i, future) in futures.iter().enumerate() {
         let promise = promise.clone();
         let values = values.clone();
-        future.on_any(move |future| {
+        future.on_any_ref(move |future| {
             let outcome = match future.outcome() {
                 Some(Outcome::Ready(value)) => {
                     let mut values = values.lock();
@@ -141,7 +141,7 @@ pub fn select<T: Send + Sync + 'static>(futures: Vec<Future<T>>) -> Future<Futur
     for future in futures {
         let promise = promise.clone();
         let handle = future.clone();
-        future.on_any(move |f| {
+        future.on_any_ref(move |f| {
             if f.is_ready() {
                 if let Some(promise) = take(&promise) {
                     promise.set(handle);

@@ -42,6 +42,8 @@ pub(crate) type DispatchFn = Box<dyn FnOnce(&mut dyn Any) + Send>;
 pub(crate) struct Dispatch {
     pub(crate) f: DispatchFn,
     pub(crate) method: Option<TypeId>,
+    /// The function's type name, for messages about it.
+    pub(crate) name: &'static str,
 }
 
 /// Boxed payloads keep an event at a few words, so queues of many events
@@ -159,13 +161,16 @@ impl Event {
 pub enum EventRef<'a> {
     /// A message.
     Message(&'a Message),
-    /// A dispatch; `method` is the [`TypeId`] of the function given to
-    /// `dispatch_method` (`None` for a plain closure).
+    /// A dispatch; `method` is the [`TypeId`] of the function it runs (a
+    /// method given to `dispatch`, `defer`, `delay`, their macros or
+    /// `dispatch_method`, or a closure's own type).
     Dispatch {
         /// The receiver.
         to: &'a UPID,
-        /// The dispatched method's identity, if any.
+        /// The dispatched function's identity.
         method: Option<TypeId>,
+        /// The dispatched function's type name.
+        name: &'static str,
     },
     /// The process `from`, linked by `to`, exited (or its link broke).
     Exited {

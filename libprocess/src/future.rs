@@ -314,20 +314,30 @@ impl<T: Send + Sync + 'static> Future<T> {
         None
     }
 
-    /// Runs `f` with the value once ready (right away if it already is).
-    pub fn on_ready(&self, f: impl FnOnce(&T) + Send + 'static) -> &Future<T> {
-        let f: ReadyFn<T> = Box::new(f);
-        if let Some(f) = self.register(|i| &mut i.callbacks.ready, f) {
-            if let Some(Outcome::Ready(value)) = self.outcome() {
-                f(value);
-            }
+    /// Runs `f` once completed, whichever way, with this future (libprocess'
+    /// `onAny`); whatever `f` returns is dropped, so a continuation from
+    /// [`defer`](crate::defer) fits as it is.
+    pub fn on_any<R>(&self, f: impl FnOnce(Future<T>) -> R + Send + 'static) -> &Future<T> {
+        self.on_any_ref(move |future| {
+            f(future.clone());
+        })
+    }
+
+    /// [`Future::on_any`] with a borrowed future, for the combinators.
+    pub(crate) fn on_any_ref(&self, f: impl FnOnce(&Future<T>) + Send + 'static) -> &Future<T> {
+        let f: AnyFn<T> = Box::new(f);
+        if let Some(f) = self.register(|i| &mut i.callbacks.any, f) {
+            f(self);
         }
         self
     }
 
-    /// Runs `f` with the message once failed.
-    pub fn on_failed(&self, f: impl FnOnce(&str) + Send + 'static) -> &Future<T> {
-        let f: FailedFn = Box::new(f);
+    /// Runs `f` with the failure message once failed (libprocess'
+    /// `onFailed`); whatever `f` returns is dropped.
+    pub fn on_failed<R>(&self, f: impl FnOnce(String) -> R + Send + 'static) -> &Future<T> {
+        let f: FailedFn = Box::new(move |message| {
+            f(message.to_string());
+        });
         if let Some(f) = self.register(|i| &mut i.callbacks.failed, f) {
             if let Some(Outcome::Failed(message)) = self.outcome() {
                 f(message);
@@ -343,15 +353,6 @@ impl<T: Send + Sync + 'static> Future<T> {
             if self.is_discarded() {
                 f();
             }
-        }
-        self
-    }
-
-    /// Runs `f` once completed, whichever way.
-    pub fn on_any(&self, f: impl FnOnce(&Future<T>) + Send + 'static) -> &Future<T> {
-        let f: AnyFn<T> = Box::new(f);
-        if let Some(f) = self.register(|i| &mut i.callbacks.any, f) {
-            f(self);
         }
         self
     }
@@ -493,6 +494,22 @@ impl<T: Send + Sync + 'static> fmt::Debug for Future<T> {
     }
 }
 
+impl<T: Clone + Send + Sync + 'static> Future<T> {
+    /// Runs `f` with (a copy of) the value once ready, right away if it
+    /// already is (libprocess' `onReady`); whatever `f` returns is dropped.
+    pub fn on_ready<R>(&self, f: impl FnOnce(T) -> R + Send + 'static) -> &Future<T> {
+        let f: ReadyFn<T> = Box::new(move |value| {
+            f(value.clone());
+        });
+        if let Some(f) = self.register(|i| &mut i.callbacks.ready, f) {
+            if let Some(Outcome::Ready(value)) = self.outcome() {
+                f(value);
+            }
+        }
+        self
+    }
+}
+
 impl<T: Clone + Send + Sync + 'static> std::future::Future for Future<T> {
     type Output = Result<T, FutureError>;
 
@@ -576,7 +593,7 @@ impl<T: Clone + Send + Sync + 'static> Promise<T> {
         // Strong: whoever completes `other` must keep this future alive.
         let target = self.future.clone();
         let abandoned = self.future.clone();
-        other.on_any(move |other| {
+        other.on_any_ref(move |other| {
             if let Some(outcome) = other.outcome() {
                 target.complete(outcome.clone(), true);
             }

@@ -29,7 +29,11 @@ pub mod wire;
 pub use chain::{undiscardable, undiscardable_fn};
 pub use clock::{Clock, Timer};
 pub use collect::{await_all, await_one, collect, select};
-pub use dispatch::{defer, defer_here, delay, dispatch, dispatch_method, self_typed, Method};
+#[doc(hidden)]
+pub use dispatch::__private;
+pub use dispatch::{
+    defer, defer_here, delay, dispatch, dispatch_method, self_typed, Method, SelfPid,
+};
 pub use event::{EventRef, Message};
 pub use executor::{async_, run, Executor};
 pub use future::{Future, FutureError, Outcome, Promise, WeakFuture};

@@ -148,6 +148,8 @@ pub(crate) trait AnyProcess: Send {
     /// Serves one event; a terminate event runs `finalize`.
     fn serve(&mut self, event: Served);
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
+    /// Where the process value lives.
+    fn address(&self) -> usize;
 }
 
 pub(crate) struct Slot<P> {
@@ -248,5 +250,9 @@ impl<P: Process> AnyProcess for Slot<P> {
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         Box::new(self.process)
+    }
+
+    fn address(&self) -> usize {
+        &self.process as *const P as usize
     }
 }

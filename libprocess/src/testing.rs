@@ -354,6 +354,7 @@ fn expect_dispatch(to: UPID, method: TypeId, drop: bool, times: Times) -> Future
             EventRef::Dispatch {
                 to: target,
                 method: m,
+                ..
             } => **target == to && *m == Some(method),
             _ => false,
         }),

@@ -132,7 +132,7 @@ fn read_into(reader: Reader, mut buffer: BytesMut, mut promise: Promise<Bytes>) 
         let read = reader.read();
         if read.is_pending() {
             read.on_any(move |read| {
-                if let Some((buffer, promise)) = absorb(read, buffer, promise) {
+                if let Some((buffer, promise)) = absorb(&read, buffer, promise) {
                     read_into(reader, buffer, promise);
                 }
             });

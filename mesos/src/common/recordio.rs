@@ -126,7 +126,7 @@ fn consume<T: Send + Sync + 'static>(state: &Arc<Mutex<State<T>>>) {
         if read.is_pending() {
             let state = Arc::clone(state);
             read.on_any(move |read| {
-                if handle(&state, read) {
+                if handle(&state, &read) {
                     consume(&state);
                 }
             });
@@ -227,7 +227,7 @@ fn step<T: Send + Sync + 'static>(transform: Arc<Transform<T>>) {
         let read = transform.reader.read();
         if read.is_pending() {
             read.on_any(move |read| {
-                if forward(&transform, read) {
+                if forward(&transform, &read) {
                     step(transform);
                 }
             });
