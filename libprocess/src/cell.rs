@@ -308,6 +308,10 @@ pub(crate) fn event_ref<'a>(to: &'a UPID, event: &'a Served) -> Option<EventRef<
             name: dispatch.name,
         }),
         Served::Exited(from) => Some(EventRef::Exited { from, to }),
-        Served::Http(_) | Served::Terminate | Served::Inspect(_) => None,
+        Served::Http(event) => Some(EventRef::Http {
+            to,
+            request: &event.request,
+        }),
+        Served::Terminate | Served::Inspect(_) => None,
     }
 }

@@ -158,6 +158,7 @@ impl Event {
 /// What a [`Filter`](crate::filter::Filter) sees of an event about to be
 /// served by `to`.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum EventRef<'a> {
     /// A message.
     Message(&'a Message),
@@ -171,6 +172,13 @@ pub enum EventRef<'a> {
         method: Option<TypeId>,
         /// The dispatched function's type name.
         name: &'static str,
+    },
+    /// An HTTP request for a route of `to`.
+    Http {
+        /// The receiver.
+        to: &'a UPID,
+        /// The request (its body as received, unless streamed).
+        request: &'a crate::http::Request,
     },
     /// The process `from`, linked by `to`, exited (or its link broke).
     Exited {

@@ -13,8 +13,10 @@ pub trait Filter: Send + Sync + 'static {
     fn filter(&self, event: &EventRef<'_>) -> bool;
 }
 
-/// Installs `filter` on the current runtime, replacing any other; `None`
-/// removes it.
+/// Installs `filter` on the current runtime, replacing any other a test
+/// installed; `None` removes it. The expectations of
+/// [`testing`](crate::testing) act beside it, first: an event one of them
+/// drops never reaches the filter.
 pub fn install(filter: Option<Arc<dyn Filter>>) {
     Inner::with(|inner| inner.set_filter(filter));
 }

@@ -17,24 +17,29 @@ pub enum ControlFlow<V> {
     Break(V),
 }
 
-type Schedule = Box<dyn Fn(Box<dyn FnOnce() + Send>) + Send + Sync>;
+/// One step of a loop, run where the loop runs, with that place's state.
+type Step<C> = Box<dyn FnOnce(&mut C) + Send>;
 
-struct Loop<T: 'static, V: Send + Sync + 'static, I, B> {
+/// Runs a step where the loop runs (a process of its own, or the caller's).
+type Schedule<C> = Box<dyn Fn(Step<C>) + Send + Sync>;
+
+struct Loop<C: 'static, T: 'static, V: Send + Sync + 'static, I, B> {
     iterate: Mutex<I>,
     body: Mutex<B>,
     promise: Promise<V>,
     /// Discards whichever future the loop waits on.
     blocker: Mutex<Option<Box<dyn Fn() + Send>>>,
-    schedule: Schedule,
+    schedule: Schedule<C>,
     _value: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<T, V, I, B> Loop<T, V, I, B>
+impl<C, T, V, I, B> Loop<C, T, V, I, B>
 where
+    C: 'static,
     T: Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
-    I: FnMut() -> Future<T> + Send + 'static,
-    B: FnMut(T) -> Future<ControlFlow<V>> + Send + 'static,
+    I: FnMut(&mut C) -> Future<T> + Send + 'static,
+    B: FnMut(&mut C, T) -> Future<ControlFlow<V>> + Send + 'static,
 {
     fn block_on<X: Send + Sync + 'static>(self: &Arc<Self>, future: &Future<X>) {
         let weak = future.downgrade();
@@ -48,14 +53,16 @@ where
         }
     }
 
-    fn run(self: Arc<Self>, mut next: Future<T>) {
+    /// Goes round while the futures are already complete; otherwise comes
+    /// back through `schedule` once the one it waits on completes.
+    fn run(self: Arc<Self>, context: &mut C, mut next: Future<T>) {
         loop {
             match next.outcome() {
                 Some(Outcome::Ready(value)) => {
-                    let flow = (self.body.lock())(value.clone());
+                    let flow = (self.body.lock())(context, value.clone());
                     match flow.outcome() {
                         Some(Outcome::Ready(ControlFlow::Continue)) => {
-                            next = (self.iterate.lock())();
+                            next = (self.iterate.lock())(context);
                         }
                         Some(Outcome::Ready(ControlFlow::Break(value))) => {
                             self.promise.set(value.clone());
@@ -65,7 +72,7 @@ where
                         None => {
                             self.block_on(&flow);
                             let this = self.clone();
-                            flow.on_any(move |flow| this.resume(flow.clone()));
+                            flow.on_any(move |flow| this.resume(flow));
                             return;
                         }
                     }
@@ -75,8 +82,8 @@ where
                     self.block_on(&next);
                     let this = self.clone();
                     next.on_any(move |next| {
-                        let (next, again) = (next.clone(), this.clone());
-                        (this.schedule)(Box::new(move || again.run(next)));
+                        let again = this.clone();
+                        (this.schedule)(Box::new(move |context| again.run(context, next)));
                     });
                     return;
                 }
@@ -86,10 +93,10 @@ where
 
     fn resume(self: Arc<Self>, flow: Future<ControlFlow<V>>) {
         let this = self.clone();
-        (self.schedule)(Box::new(move || match flow.outcome() {
+        (self.schedule)(Box::new(move |context| match flow.outcome() {
             Some(Outcome::Ready(ControlFlow::Continue)) => {
-                let next = (this.iterate.lock())();
-                this.run(next);
+                let next = (this.iterate.lock())(context);
+                this.run(context, next);
             }
             Some(Outcome::Ready(ControlFlow::Break(value))) => {
                 this.promise.set(value.clone());
@@ -111,12 +118,13 @@ where
     }
 }
 
-fn start<T, V, I, B>(schedule: Schedule, iterate: I, body: B) -> Future<V>
+fn start<C, T, V, I, B>(schedule: Schedule<C>, iterate: I, body: B) -> Future<V>
 where
+    C: 'static,
     T: Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
-    I: FnMut() -> Future<T> + Send + 'static,
-    B: FnMut(T) -> Future<ControlFlow<V>> + Send + 'static,
+    I: FnMut(&mut C) -> Future<T> + Send + 'static,
+    B: FnMut(&mut C, T) -> Future<ControlFlow<V>> + Send + 'static,
 {
     let state = Arc::new(Loop {
         iterate: Mutex::new(iterate),
@@ -127,7 +135,7 @@ where
         _value: std::marker::PhantomData,
     });
     let result = state.promise.future();
-    let weak: Weak<Loop<T, V, I, B>> = Arc::downgrade(&state);
+    let weak: Weak<Loop<C, T, V, I, B>> = Arc::downgrade(&state);
     result.on_discard(move || {
         if let Some(state) = weak.upgrade() {
             if let Some(discard) = state.blocker.lock().as_ref() {
@@ -136,9 +144,9 @@ where
         }
     });
     let run = state.clone();
-    (state.schedule)(Box::new(move || {
-        let first = (run.iterate.lock())();
-        run.run(first)
+    (state.schedule)(Box::new(move |context| {
+        let first = (run.iterate.lock())(context);
+        run.run(context, first)
     }));
     result
 }
@@ -148,7 +156,7 @@ where
 /// either fails or discards the loop; discarding the loop discards the
 /// future it is waiting on. The loop runs on a process of its own, which
 /// terminates when the loop ends.
-pub fn loop_<T, V, I, B>(iterate: I, body: B) -> Future<V>
+pub fn loop_<T, V, I, B>(mut iterate: I, mut body: B) -> Future<V>
 where
     T: Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
@@ -158,30 +166,33 @@ where
     let executor = Arc::new(crate::Executor::new());
     let runs = executor.clone();
     let result = start(
-        Box::new(move |f| {
-            runs.execute(f);
+        Box::new(move |step: Step<()>| {
+            runs.execute(move || step(&mut ()));
         }),
-        iterate,
-        body,
+        move |_: &mut ()| iterate(),
+        move |_: &mut (), value| body(value),
     );
     // The executor terminates when the last reference goes: after the loop.
     result.on_any(move |_| drop(executor));
     result
 }
 
-/// [`loop_`] with every step run on the process `pid`.
+/// [`loop_`] on the process `pid` (libprocess' `loop(pid, ...)`): every
+/// step runs there, in order with the process' other events, and `iterate`
+/// and `body` get the process itself, as its handlers do. If the process
+/// terminates first, the loop's future is abandoned.
 pub fn loop_on<P, T, V, I, B>(pid: &PID<P>, iterate: I, body: B) -> Future<V>
 where
     P: Process,
     T: Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
-    I: FnMut() -> Future<T> + Send + 'static,
-    B: FnMut(T) -> Future<ControlFlow<V>> + Send + 'static,
+    I: FnMut(&mut P) -> Future<T> + Send + 'static,
+    B: FnMut(&mut P, T) -> Future<ControlFlow<V>> + Send + 'static,
 {
     let pid = pid.clone();
     start(
-        Box::new(move |f| {
-            dispatch(&pid, move |_| f());
+        Box::new(move |step: Step<P>| {
+            dispatch(&pid, step);
         }),
         iterate,
         body,

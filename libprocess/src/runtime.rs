@@ -499,21 +499,34 @@ impl Inner {
         self.scheduler.schedule(cell);
     }
 
+    /// Whether the test's expectations, or else the filter a test
+    /// installed, drop `event`.
     pub(crate) fn filtered(&self, to: &UPID, event: &Served) -> bool {
         if !self.filtering.load(Ordering::Acquire) {
             return false;
         }
-        let filter = self.filter.read().clone();
-        match (filter, event_ref(to, event)) {
-            (Some(filter), Some(event)) => filter.filter(&event),
-            _ => false,
+        let Some(event) = event_ref(to, event) else {
+            return false;
+        };
+        if let Some(tests) = self.tests_filter.get() {
+            if tests.filter(&event) {
+                return true;
+            }
         }
+        let filter = self.filter.read().clone();
+        filter.is_some_and(|filter| filter.filter(&event))
     }
 
     pub(crate) fn set_filter(&self, filter: Option<Arc<dyn Filter>>) {
-        let mut slot = self.filter.write();
-        self.filtering.store(filter.is_some(), Ordering::Release);
-        *slot = filter;
+        *self.filter.write() = filter;
+        self.update_filtering();
+    }
+
+    /// Turns the dequeue-time check on when a filter or an expectation
+    /// exists, so that runtimes without any pay nothing.
+    pub(crate) fn update_filtering(&self) {
+        let on = self.filter.read().is_some() || self.tests_filter.get().is_some();
+        self.filtering.store(on, Ordering::Release);
     }
 
     /// After a process served its terminate event.

@@ -17,10 +17,9 @@ use parking_lot::Mutex;
 use stout::Duration;
 
 use crate::event::{EventRef, Message};
-use crate::filter::Filter;
 use crate::future::{Future, Promise};
 use crate::runtime::Inner;
-use crate::{Clock, Method, Process, Runtime, PID, UPID};
+use crate::{Clock, Runtime, PID, UPID};
 
 /// How long the await helpers wait by default (libprocess'
 /// `TEST_AWAIT_TIMEOUT`).
@@ -107,6 +106,15 @@ impl<T: PartialEq> Match<T> {
     }
 }
 
+impl Match<String> {
+    fn matches_str(&self, value: &str) -> bool {
+        match self {
+            Match::Any => true,
+            Match::Eq(expected) => expected == value,
+        }
+    }
+}
+
 impl<T> From<Any> for Match<T> {
     fn from(_: Any) -> Match<T> {
         Match::Any
@@ -172,7 +180,7 @@ impl TestsFilter {
     fn current() -> Arc<TestsFilter> {
         Inner::with(|inner| {
             let filter = inner.tests_filter.get_or_init(Default::default).clone();
-            crate::filter::install(Some(filter.clone()));
+            inner.update_filtering();
             filter
         })
     }
@@ -188,8 +196,10 @@ impl TestsFilter {
     }
 }
 
-impl Filter for TestsFilter {
-    fn filter(&self, event: &EventRef<'_>) -> bool {
+impl TestsFilter {
+    /// Whether an expectation drops `event` (acting on the one that
+    /// matches it).
+    pub(crate) fn filter(&self, event: &EventRef<'_>) -> bool {
         let mut expectations = self.expectations.lock();
         let Some(index) = expectations.iter().rposition(|e| (e.matcher)(event)) else {
             return false;
@@ -212,12 +222,21 @@ impl Filter for TestsFilter {
     }
 }
 
-fn message_matcher(name: Match<String>, from: Match<UPID>, to: Match<UPID>) -> Matcher {
+/// A test on a message's or a request's content, beside the matchers.
+type Predicate<T> = Box<dyn Fn(&T) -> bool + Send>;
+
+fn message_matcher(
+    name: Match<String>,
+    from: Match<UPID>,
+    to: Match<UPID>,
+    predicate: Option<Predicate<Message>>,
+) -> Matcher {
     Box::new(move |event| match event {
         EventRef::Message(m) => {
-            name.matches(&m.name.to_string())
+            name.matches_str(&m.name)
                 && from.matches(&m.from)
-                && to.matches(&m.to.detached())
+                && to.matches(&m.to)
+                && predicate.as_ref().is_none_or(|p| p(m))
         }
         _ => false,
     })
@@ -227,6 +246,7 @@ fn expect_message(
     name: Match<String>,
     from: Match<UPID>,
     to: Match<UPID>,
+    predicate: Option<Predicate<Message>>,
     drop: bool,
     times: Times,
 ) -> Future<Message> {
@@ -235,7 +255,7 @@ fn expect_message(
     let future = promise.future();
     let mut promise = Some(promise);
     TestsFilter::current().expect(Expectation {
-        matcher: message_matcher(name, from, to),
+        matcher: message_matcher(name, from, to, predicate),
         drop,
         times,
         satisfy: Some(Box::new(move |event| {
@@ -255,7 +275,14 @@ pub fn future_message(
     from: impl Into<Match<UPID>>,
     to: impl Into<Match<UPID>>,
 ) -> Future<Message> {
-    expect_message(name.into(), from.into(), to.into(), false, Times::Once)
+    expect_message(
+        name.into(),
+        from.into(),
+        to.into(),
+        None,
+        false,
+        Times::Once,
+    )
 }
 
 /// `DROP_MESSAGE(name, from, to)`: drops the first matching message; the
@@ -265,7 +292,7 @@ pub fn drop_message(
     from: impl Into<Match<UPID>>,
     to: impl Into<Match<UPID>>,
 ) -> Future<Message> {
-    expect_message(name.into(), from.into(), to.into(), true, Times::Once)
+    expect_message(name.into(), from.into(), to.into(), None, true, Times::Once)
 }
 
 /// `DROP_MESSAGES(name, from, to)`: drops every matching message.
@@ -274,7 +301,14 @@ pub fn drop_messages(
     from: impl Into<Match<UPID>>,
     to: impl Into<Match<UPID>>,
 ) {
-    expect_message(name.into(), from.into(), to.into(), true, Times::Always);
+    expect_message(
+        name.into(),
+        from.into(),
+        to.into(),
+        None,
+        true,
+        Times::Always,
+    );
 }
 
 /// `EXPECT_NO_FUTURE_MESSAGES(name, from, to)`: the test fails (when its
@@ -284,14 +318,95 @@ pub fn expect_no_future_messages(
     from: impl Into<Match<UPID>>,
     to: impl Into<Match<UPID>>,
 ) {
-    expect_message(name.into(), from.into(), to.into(), false, Times::Never);
+    expect_message(
+        name.into(),
+        from.into(),
+        to.into(),
+        None,
+        false,
+        Times::Never,
+    );
+}
+
+/// `FUTURE_MESSAGE` with a test on the content (Mesos' `FUTURE_CALL` and
+/// the other union-message matchers are built on it): ready with the
+/// first matching message for which `predicate` holds.
+pub fn future_message_where(
+    name: impl Into<Match<String>>,
+    from: impl Into<Match<UPID>>,
+    to: impl Into<Match<UPID>>,
+    predicate: impl Fn(&Message) -> bool + Send + 'static,
+) -> Future<Message> {
+    let predicate: Predicate<Message> = Box::new(predicate);
+    expect_message(
+        name.into(),
+        from.into(),
+        to.into(),
+        Some(predicate),
+        false,
+        Times::Once,
+    )
+}
+
+/// `DROP_MESSAGE` with a test on the content.
+pub fn drop_message_where(
+    name: impl Into<Match<String>>,
+    from: impl Into<Match<UPID>>,
+    to: impl Into<Match<UPID>>,
+    predicate: impl Fn(&Message) -> bool + Send + 'static,
+) -> Future<Message> {
+    let predicate: Predicate<Message> = Box::new(predicate);
+    expect_message(
+        name.into(),
+        from.into(),
+        to.into(),
+        Some(predicate),
+        true,
+        Times::Once,
+    )
+}
+
+/// `DROP_MESSAGES` with a test on the content.
+pub fn drop_messages_where(
+    name: impl Into<Match<String>>,
+    from: impl Into<Match<UPID>>,
+    to: impl Into<Match<UPID>>,
+    predicate: impl Fn(&Message) -> bool + Send + 'static,
+) {
+    let predicate: Predicate<Message> = Box::new(predicate);
+    expect_message(
+        name.into(),
+        from.into(),
+        to.into(),
+        Some(predicate),
+        true,
+        Times::Always,
+    );
+}
+
+/// `EXPECT_NO_FUTURE_MESSAGES` with a test on the content.
+pub fn expect_no_future_messages_where(
+    name: impl Into<Match<String>>,
+    from: impl Into<Match<UPID>>,
+    to: impl Into<Match<UPID>>,
+    predicate: impl Fn(&Message) -> bool + Send + 'static,
+) {
+    let predicate: Predicate<Message> = Box::new(predicate);
+    expect_message(
+        name.into(),
+        from.into(),
+        to.into(),
+        Some(predicate),
+        false,
+        Times::Never,
+    );
 }
 
 fn expect_protobuf<M>(from: Match<UPID>, to: Match<UPID>, drop: bool, times: Times) -> Future<M>
 where
     M: prost::Message + prost::Name + Default + Clone + Send + Sync + 'static,
 {
-    expect_message(crate::name_of::<M>().into(), from, to, drop, times).then(|message| {
+    expect_message(crate::name_of::<M>().into(), from, to, None, drop, times).then(|message| {
         match M::decode(message.body) {
             Ok(m) => Future::ready(m),
             Err(e) => Future::failed(format!("Failed to parse {}: {}", M::full_name(), e)),
@@ -325,6 +440,7 @@ pub fn drop_protobufs<M: prost::Name + 'static>(
         crate::name_of::<M>().into(),
         from.into(),
         to.into(),
+        None,
         true,
         Times::Always,
     );
@@ -339,23 +455,24 @@ pub fn expect_no_future_protobufs<M: prost::Name + 'static>(
         crate::name_of::<M>().into(),
         from.into(),
         to.into(),
+        None,
         false,
         Times::Never,
     );
 }
 
-fn expect_dispatch(to: UPID, method: TypeId, drop: bool, times: Times) -> Future<()> {
+fn expect_dispatch(to: Match<UPID>, method: TypeId, drop: bool, times: Times) -> Future<()> {
     let promise = Promise::new();
     let future = promise.future();
     let mut promise = Some(promise);
-    let description = format!("dispatch to {}", to);
+    let description = format!("dispatch to {:?}", to);
     TestsFilter::current().expect(Expectation {
         matcher: Box::new(move |event| match event {
             EventRef::Dispatch {
                 to: target,
                 method: m,
                 ..
-            } => **target == to && *m == Some(method),
+            } => to.matches(target) && *m == Some(method),
             _ => false,
         }),
         drop,
@@ -370,29 +487,99 @@ fn expect_dispatch(to: UPID, method: TypeId, drop: bool, times: Times) -> Future
     future
 }
 
-/// `FUTURE_DISPATCH(pid, &P::method)`: ready when `pid` dequeues a
-/// [`dispatch_method`](crate::dispatch_method) of `method` (just before it
-/// runs).
-pub fn future_dispatch<P: Process, M: Method<P, Args>, Args>(
-    pid: &PID<P>,
-    _method: M,
-) -> Future<()> {
-    expect_dispatch(pid.upid().detached(), TypeId::of::<M>(), false, Times::Once)
+/// `FUTURE_DISPATCH(pid, &P::method)`: ready when `pid` ([`ANY`] for any
+/// process) dequeues a dispatch of `method`, just before it runs. Pass the
+/// method itself (`Slave::ping`, not `&Slave::ping`): it matches whether
+/// the dispatch came from [`dispatch`](crate::dispatch()),
+/// [`defer`](crate::defer()), [`delay`](crate::delay()), their macros or
+/// [`dispatch_method`](crate::dispatch_method), whatever its arguments.
+pub fn future_dispatch<M: 'static>(pid: impl Into<Match<UPID>>, method: M) -> Future<()> {
+    let _ = method;
+    expect_dispatch(pid.into(), TypeId::of::<M>(), false, Times::Once)
 }
 
 /// `DROP_DISPATCH(pid, &P::method)`: drops the first such dispatch.
-pub fn drop_dispatch<P: Process, M: Method<P, Args>, Args>(pid: &PID<P>, _method: M) -> Future<()> {
-    expect_dispatch(pid.upid().detached(), TypeId::of::<M>(), true, Times::Once)
+pub fn drop_dispatch<M: 'static>(pid: impl Into<Match<UPID>>, method: M) -> Future<()> {
+    let _ = method;
+    expect_dispatch(pid.into(), TypeId::of::<M>(), true, Times::Once)
 }
 
 /// `DROP_DISPATCHES(pid, &P::method)`: drops every such dispatch.
-pub fn drop_dispatches<P: Process, M: Method<P, Args>, Args>(pid: &PID<P>, _method: M) {
-    expect_dispatch(
-        pid.upid().detached(),
-        TypeId::of::<M>(),
-        true,
-        Times::Always,
-    );
+pub fn drop_dispatches<M: 'static>(pid: impl Into<Match<UPID>>, method: M) {
+    let _ = method;
+    expect_dispatch(pid.into(), TypeId::of::<M>(), true, Times::Always);
+}
+
+/// `EXPECT_NO_FUTURE_DISPATCHES(pid, &P::method)`: the test fails (when
+/// its [`TestRuntime`] drops) if such a dispatch is dequeued.
+pub fn expect_no_future_dispatches<M: 'static>(pid: impl Into<Match<UPID>>, method: M) {
+    let _ = method;
+    expect_dispatch(pid.into(), TypeId::of::<M>(), false, Times::Never);
+}
+
+fn expect_http(
+    path: Match<String>,
+    predicate: Option<Predicate<crate::http::Request>>,
+    drop: bool,
+    times: Times,
+) -> Future<crate::http::Request> {
+    let description = format!("HTTP request for {:?}", path);
+    let promise = Promise::new();
+    let future = promise.future();
+    let mut promise = Some(promise);
+    TestsFilter::current().expect(Expectation {
+        matcher: Box::new(move |event| match event {
+            EventRef::Http { request, .. } => {
+                path.matches_str(&request.url.path) && predicate.as_ref().is_none_or(|p| p(request))
+            }
+            _ => false,
+        }),
+        drop,
+        times,
+        satisfy: Some(Box::new(move |event| {
+            if let (Some(promise), EventRef::Http { request, .. }) = (promise.take(), event) {
+                promise.set((*request).clone());
+            }
+        })),
+        description,
+    });
+    future
+}
+
+/// libprocess' `FutureHttpRequest`: ready with the first HTTP request for
+/// `path` (the URL path as received, `/master/api/v1/scheduler`) for which
+/// `predicate` holds, when its process dequeues it; it is then served.
+/// Mesos' `FUTURE_HTTP_CALL` is built on it.
+pub fn future_http_request(
+    path: impl Into<Match<String>>,
+    predicate: impl Fn(&crate::http::Request) -> bool + Send + 'static,
+) -> Future<crate::http::Request> {
+    expect_http(path.into(), Some(Box::new(predicate)), false, Times::Once)
+}
+
+/// `DropHttpRequest`: drops the first such request (its client gets no
+/// response from the process: the connection answers 500).
+pub fn drop_http_request(
+    path: impl Into<Match<String>>,
+    predicate: impl Fn(&crate::http::Request) -> bool + Send + 'static,
+) -> Future<crate::http::Request> {
+    expect_http(path.into(), Some(Box::new(predicate)), true, Times::Once)
+}
+
+/// `DropHttpRequests`: drops every such request.
+pub fn drop_http_requests(
+    path: impl Into<Match<String>>,
+    predicate: impl Fn(&crate::http::Request) -> bool + Send + 'static,
+) {
+    expect_http(path.into(), Some(Box::new(predicate)), true, Times::Always);
+}
+
+/// `ExpectNoFutureHttpRequests`.
+pub fn expect_no_future_http_requests(
+    path: impl Into<Match<String>>,
+    predicate: impl Fn(&crate::http::Request) -> bool + Send + 'static,
+) {
+    expect_http(path.into(), Some(Box::new(predicate)), false, Times::Never);
 }
 
 fn expect_exited(from: Match<UPID>, to: Match<UPID>, drop: bool) -> Future<()> {

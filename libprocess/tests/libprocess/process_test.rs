@@ -35,6 +35,8 @@ fn event() {
                 EventRef::Message(_) => "message",
                 EventRef::Dispatch { .. } => "dispatch",
                 EventRef::Exited { .. } => "exited",
+                EventRef::Http { .. } => "http",
+                _ => "other",
             });
             false
         }
