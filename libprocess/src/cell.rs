@@ -7,6 +7,7 @@ use std::sync::{Arc, Weak};
 use parking_lot::{Condvar, Mutex};
 
 use crate::event::{Event, EventRef, Served};
+use crate::fault::Fault;
 use crate::process::AnyProcess;
 use crate::runtime::{Inner, CURRENT_PROCESS};
 use crate::{Time, UPID};
@@ -133,6 +134,20 @@ impl Cell {
         Ok(schedule)
     }
 
+    /// What the process is doing, if anything: `running` a handler, or
+    /// `runnable` with events waiting.
+    pub(crate) fn activity(&self) -> Option<String> {
+        let waiting = self.mailbox.lock().events.len();
+        match self.body.try_lock() {
+            None => Some("running".to_string()),
+            Some(body) if !body.pending.is_empty() || waiting > 0 => Some(format!(
+                "runnable, {} events waiting",
+                body.pending.len() + waiting
+            )),
+            Some(_) => None,
+        }
+    }
+
     /// Whether this cell runs the process value at `process`.
     pub(crate) fn holds(&self, process: *const ()) -> bool {
         self.address == process as usize
@@ -181,7 +196,10 @@ impl Cell {
         };
         if !*initialized {
             *initialized = true;
-            process.initialize();
+            if let Err(fault) = process.initialize() {
+                drop(body);
+                return self.crashed(runtime, fault);
+            }
         }
         for _ in 0..BATCH {
             let event = match pending.pop_front() {
@@ -211,7 +229,12 @@ impl Cell {
             {
                 continue;
             }
-            process.serve(event);
+            if let Err(fault) = process.serve(event) {
+                let leftovers = std::mem::take(pending);
+                drop(body);
+                drop(leftovers);
+                return self.crashed(runtime, fault);
+            }
             if terminate {
                 let leftovers = std::mem::take(pending);
                 drop(body);
@@ -221,6 +244,14 @@ impl Cell {
             }
         }
         true
+    }
+
+    /// A handler panicked: the runtime reports it (a daemon aborts there)
+    /// and the process is gone, as if terminated, without `finalize`.
+    fn crashed(self: &Arc<Cell>, runtime: &Arc<Inner>, fault: Fault) -> bool {
+        runtime.faults.report(&self.pid, fault);
+        runtime.cleanup(self);
+        false
     }
 
     /// The process' id and the events it has yet to serve, for

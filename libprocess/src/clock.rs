@@ -245,27 +245,76 @@ impl Clock {
     /// or firing: after it returns, nothing happens until the clock moves
     /// or something outside the runtime acts. Meant for a paused clock;
     /// with a running clock it ignores timers.
+    ///
+    /// # Panics
+    ///
+    /// After [`SETTLE_TIMEOUT`] of real time without settling (a process
+    /// that never stops running, or timers that keep firing), naming what
+    /// is still running or runnable; and in a test runtime, when a process
+    /// panicked.
     pub fn settle() {
+        Clock::settle_for(SETTLE_TIMEOUT)
+    }
+
+    /// [`Clock::settle`] with another deadline than [`SETTLE_TIMEOUT`].
+    pub fn settle_for(timeout: Duration) {
         if current_cell().is_some() {
             // The caller's own process counts as running: it would wait
             // for itself forever (libprocess aborts here).
             tracing::error!("Clock::settle() called from inside a process; ignoring it");
             return;
         }
-        Inner::with(|inner| loop {
-            let first = clock_quiet(inner);
-            if first.is_none() {
-                inner.wait_idle(std::time::Duration::from_millis(1));
-                continue;
+        let deadline = std::time::Instant::now() + timeout.to_std().unwrap_or_default();
+        Inner::with(|inner| {
+            loop {
+                if std::time::Instant::now() >= deadline {
+                    panic!(
+                        "Clock::settle() did not settle within {}: {}",
+                        timeout,
+                        unsettled(inner)
+                    );
+                }
+                let first = clock_quiet(inner);
+                if first.is_none() || !inner.quiescent() {
+                    inner.wait_idle(std::time::Duration::from_millis(1));
+                    continue;
+                }
+                if clock_quiet(inner) == first {
+                    break;
+                }
             }
-            if !inner.quiescent() {
-                inner.wait_idle(std::time::Duration::from_millis(1));
-                continue;
-            }
-            if clock_quiet(inner) == first {
-                return;
+            if let Some(fault) = inner.faults.first() {
+                panic!("{}", fault);
             }
         })
+    }
+}
+
+/// How long [`Clock::settle`] waits before it fails (as the tests' await
+/// helpers, libprocess' `TEST_AWAIT_TIMEOUT`).
+pub const SETTLE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What keeps a runtime from settling, for the settle deadline's message.
+fn unsettled(inner: &Inner) -> String {
+    let mut busy: Vec<String> = inner
+        .cells()
+        .iter()
+        .filter_map(|cell| {
+            cell.activity()
+                .map(|what| format!("{} ({})", cell.pid, what))
+        })
+        .collect();
+    busy.sort();
+    let clock = inner.clock.lock();
+    if clock.firing {
+        busy.push("timers firing".to_string());
+    } else if clock.paused && clock.expired() {
+        busy.push("timers due".to_string());
+    }
+    if busy.is_empty() {
+        "nothing found busy (a thread outside the runtime kept adding work)".to_string()
+    } else {
+        busy.join(", ")
     }
 }
 

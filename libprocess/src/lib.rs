@@ -7,6 +7,7 @@ mod collect;
 mod dispatch;
 mod event;
 mod executor;
+mod fault;
 pub mod filter;
 pub mod firewall;
 mod future;
@@ -27,7 +28,7 @@ mod transport;
 pub mod wire;
 
 pub use chain::{undiscardable, undiscardable_fn};
-pub use clock::{Clock, Timer};
+pub use clock::{Clock, Timer, SETTLE_TIMEOUT};
 pub use collect::{await_all, await_one, collect, select};
 #[doc(hidden)]
 pub use dispatch::__private;

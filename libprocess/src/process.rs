@@ -8,6 +8,7 @@ use std::fmt;
 use rustc_hash::FxBuildHasher;
 
 use crate::event::{HttpEvent, Message, Served};
+use crate::fault::{guard, Fault};
 use crate::http::authentication::Principal;
 use crate::http::{Request, Response};
 use crate::{Future, UPID};
@@ -144,9 +145,11 @@ impl<P> fmt::Debug for Handlers<P> {
 
 /// The type-erased process a cell runs.
 pub(crate) trait AnyProcess: Send {
-    fn initialize(&mut self);
-    /// Serves one event; a terminate event runs `finalize`.
-    fn serve(&mut self, event: Served);
+    /// Runs `initialize`; a panic in it comes back as a fault.
+    fn initialize(&mut self) -> Result<(), Fault>;
+    /// Serves one event (a terminate event runs `finalize`); a panic in a
+    /// handler comes back as a fault.
+    fn serve(&mut self, event: Served) -> Result<(), Fault>;
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
     /// Where the process value lives.
     fn address(&self) -> usize;
@@ -218,33 +221,59 @@ impl<P: Process> Slot<P> {
 }
 
 impl<P: Process> AnyProcess for Slot<P> {
-    fn initialize(&mut self) {
-        self.process.initialize(&mut self.handlers);
+    fn initialize(&mut self) -> Result<(), Fault> {
+        guard(
+            || self.process.initialize(&mut self.handlers),
+            || "initialize".to_string(),
+        )
     }
 
-    fn serve(&mut self, event: Served) {
+    fn serve(&mut self, event: Served) -> Result<(), Fault> {
         match event {
             Served::Message(message) => {
                 if let Some(handler) = self.handlers.messages.get_mut(&message.name) {
-                    handler(&mut self.process, &message);
-                } else if let Some(to) = self.handlers.delegates.get(&message.name) {
-                    let to = to.detached();
-                    crate::runtime::transport(Message { to, ..message });
+                    let process = &mut self.process;
+                    guard(
+                        || handler(process, &message),
+                        || format!("message '{}' from {}", message.name, message.from),
+                    )
                 } else {
-                    tracing::debug!(
-                        name = %message.name,
-                        from = %message.from,
-                        to = %message.to,
-                        "Dropping message with no handler"
-                    );
+                    if let Some(to) = self.handlers.delegates.get(&message.name) {
+                        let to = to.detached();
+                        crate::runtime::transport(Message { to, ..message });
+                    } else {
+                        tracing::debug!(
+                            name = %message.name,
+                            from = %message.from,
+                            to = %message.to,
+                            "Dropping message with no handler"
+                        );
+                    }
+                    Ok(())
                 }
             }
-            Served::Dispatch(dispatch) => (dispatch.f)(&mut self.process),
-            Served::Http(event) => self.serve_http(*event),
-            Served::Exited(pid) => self.process.exited(&pid),
-            Served::Terminate => self.process.finalize(),
+            Served::Dispatch(dispatch) => {
+                let name = dispatch.name;
+                let process = &mut self.process;
+                guard(
+                    || (dispatch.f)(process),
+                    || format!("a dispatch of {}", name),
+                )
+            }
+            Served::Http(event) => {
+                let path = event.request.url.path.clone();
+                guard(
+                    || self.serve_http(*event),
+                    || format!("an HTTP request for {}", path),
+                )
+            }
+            Served::Exited(pid) => guard(
+                || self.process.exited(&pid),
+                || format!("the exit of {}", pid),
+            ),
+            Served::Terminate => guard(|| self.process.finalize(), || "finalize".to_string()),
             // The cell answers these itself.
-            Served::Inspect(_) => {}
+            Served::Inspect(_) => Ok(()),
         }
     }
 

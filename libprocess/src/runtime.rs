@@ -53,12 +53,22 @@ pub struct Builder {
     advertise_port: Option<u16>,
     delegate: Option<String>,
     ssl: crate::ssl::Flags,
+    abort_on_panic: bool,
 }
 
 impl Builder {
     /// TLS settings (default: disabled); see [`crate::ssl`].
     pub fn ssl(mut self, flags: crate::ssl::Flags) -> Builder {
         self.ssl = flags;
+        self
+    }
+
+    /// What a panic in a handler does (default: abort the OS process, as a
+    /// failed `CHECK` in Mesos; a supervisor restarts the daemon). With
+    /// `false` (test runtimes) the process is terminated, the fault
+    /// recorded, and the `testing` helpers fail the test naming it.
+    pub fn abort_on_panic(mut self, abort: bool) -> Builder {
+        self.abort_on_panic = abort;
         self
     }
 
@@ -208,6 +218,7 @@ impl Builder {
             transport: OnceLock::new(),
             tls,
             http: Default::default(),
+            faults: crate::fault::Faults::new(self.abort_on_panic),
             shutdown: AtomicBool::new(false),
         });
         *inner.http.delegate.write() = self.delegate;
@@ -258,6 +269,7 @@ impl Default for Builder {
             advertise_port: None,
             delegate: None,
             ssl: crate::ssl::Flags::default(),
+            abort_on_panic: true,
         }
     }
 }
@@ -360,6 +372,8 @@ pub(crate) struct Inner {
     pub(crate) tests_filter: OnceLock<Arc<crate::testing::TestsFilter>>,
     /// Firewall rules, authenticators and the delegate for HTTP.
     pub(crate) http: crate::http::server::ServerState,
+    /// Panics out of handlers.
+    pub(crate) faults: crate::fault::Faults,
     pub(crate) shutdown: AtomicBool,
 }
 

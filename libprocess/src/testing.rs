@@ -40,14 +40,17 @@ impl fmt::Debug for TestRuntime {
     }
 }
 
-/// A fresh runtime for a test, with the default number of workers.
+/// A fresh runtime for a test, with the default number of workers. A
+/// handler that panics in it terminates its process and fails the test at
+/// the next await, `Clock::settle` or the end of the test, with the
+/// process, the event and the panic.
 pub fn runtime() -> TestRuntime {
     runtime_with(Runtime::builder())
 }
 
 /// A fresh runtime for a test, built from `builder`.
 pub fn runtime_with(builder: crate::Builder) -> TestRuntime {
-    let runtime = builder.build();
+    let runtime = builder.abort_on_panic(false).build();
     let enter = runtime.enter();
     TestRuntime {
         enter: Some(enter),
@@ -73,9 +76,16 @@ impl Drop for TestRuntime {
                 .map(|f| f.clear())
                 .unwrap_or_default()
         });
+        let fault = Inner::with(|inner| inner.faults.first());
         self.enter.take();
         self.runtime.take();
-        if !violations.is_empty() && !std::thread::panicking() {
+        if std::thread::panicking() {
+            return;
+        }
+        if let Some(fault) = fault {
+            panic!("{}", fault);
+        }
+        if !violations.is_empty() {
             panic!("Unexpected events:\n{}", violations.join("\n"));
         }
     }
@@ -617,11 +627,32 @@ pub fn drop_exited(from: impl Into<Match<UPID>>, to: impl Into<Match<UPID>>) -> 
 
 /// Waits for `future` to leave pending: with a paused clock, settles first
 /// (timers are not advanced), then waits up to `timeout` of real time.
+///
+/// # Panics
+///
+/// When a process of the runtime panicked (see [`runtime`]), naming it.
 pub fn wait<T: Send + Sync + 'static>(future: &Future<T>, timeout: Duration) -> bool {
     if Clock::paused() {
         Clock::settle();
     }
-    future.wait_for(timeout)
+    // In slices, so that a crashed process fails the test at once even
+    // when the future it leaves pending is not its own.
+    let slice = Duration::from_millis(10);
+    let deadline = std::time::Instant::now() + timeout.to_std().unwrap_or_default();
+    loop {
+        let completed = future.wait_for(slice);
+        check_faults();
+        if completed || future.is_abandoned() || std::time::Instant::now() >= deadline {
+            return completed;
+        }
+    }
+}
+
+/// Fails the test if a process of the current runtime panicked.
+fn check_faults() {
+    if let Some(fault) = Inner::with(|inner| inner.faults.first()) {
+        panic!("{}", fault);
+    }
 }
 
 #[track_caller]

@@ -1,6 +1,6 @@
 //! A helper for libprocess' remote tests (libprocess' `test-linkee`): a
 //! second OS process with a listening runtime and one process, `linkee`,
-//! that answers `ping` with `pong`. It prints the linkee's UPID on one
+//! that answers `ping` with `pong` (and panics on `panic`). It prints the linkee's UPID on one
 //! line and runs until its standard input closes.
 //!
 //! `test-linkee <upid>` instead pings the linkee at `<upid>` once, prints
@@ -19,6 +19,10 @@ impl Process for Linkee {
     fn initialize(&mut self, handlers: &mut Handlers<Self>) {
         handlers.install("ping", |_, from, body| {
             send(from, "pong", Bytes::copy_from_slice(body))
+        });
+        // For the fault tests: a daemon aborts when a handler panics.
+        handlers.install("panic", |_, _, body| {
+            panic!("asked to panic: {}", String::from_utf8_lossy(body))
         });
     }
 }

@@ -5,6 +5,7 @@ mod await_test;
 mod collect_test;
 mod continuation_test;
 mod expectations_test;
+mod fault_test;
 mod future_test;
 mod http_authentication_test;
 mod http_connection_test;
