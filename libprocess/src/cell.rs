@@ -148,6 +148,15 @@ impl Cell {
         }
     }
 
+    /// Whether this cell's runtime runs on `inner`'s clock.
+    pub(crate) fn shares_clock(&self, inner: &Inner) -> bool {
+        std::ptr::eq(self.runtime.as_ptr(), inner)
+            || self
+                .runtime
+                .upgrade()
+                .is_some_and(|runtime| Arc::ptr_eq(&runtime.clock, &inner.clock))
+    }
+
     /// Whether this cell runs the process value at `process`.
     pub(crate) fn holds(&self, process: *const ()) -> bool {
         self.address == process as usize
@@ -178,13 +187,19 @@ impl Cell {
     /// Serves up to [`BATCH`] events. Returns whether the cell is still
     /// scheduled (more events wait) and must go back on the run queue.
     pub(crate) fn run(self: &Arc<Cell>, runtime: &Arc<Inner>) -> bool {
+        self.run_limited(runtime, BATCH)
+    }
+
+    /// [`Cell::run`], serving at most `limit` events (a simulation serves
+    /// one per turn, so that its seed orders every event).
+    pub(crate) fn run_limited(self: &Arc<Cell>, runtime: &Arc<Inner>, limit: usize) -> bool {
         let previous = CURRENT_PROCESS.with(|c| c.replace(Some(self.clone())));
-        let more = self.serve_batch(runtime);
+        let more = self.serve_batch(runtime, limit);
         CURRENT_PROCESS.with(|c| c.replace(previous));
         more
     }
 
-    fn serve_batch(self: &Arc<Cell>, runtime: &Arc<Inner>) -> bool {
+    fn serve_batch(self: &Arc<Cell>, runtime: &Arc<Inner>, limit: usize) -> bool {
         let mut body = self.body.lock();
         let Body {
             process,
@@ -201,7 +216,7 @@ impl Cell {
                 return self.crashed(runtime, fault);
             }
         }
-        for _ in 0..BATCH {
+        for _ in 0..limit {
             let event = match pending.pop_front() {
                 Some(event) => event,
                 None => {
@@ -300,6 +315,10 @@ impl Cell {
 
     /// Blocks until the process is cleaned up, or `timeout` passes.
     pub(crate) fn wait(&self, timeout: Option<std::time::Duration>) -> bool {
+        let done = || *self.terminated.lock();
+        if let Some(done) = crate::simulation::drive_until(&done, timeout) {
+            return done;
+        }
         let mut terminated = self.terminated.lock();
         match timeout {
             None => {

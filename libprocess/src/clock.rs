@@ -3,9 +3,10 @@
 //! advances it, and `settle` can wait until nothing is left to happen.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 
+use parking_lot::{Condvar, Mutex};
 use stout::Duration;
 
 use crate::runtime::{current_cell, Cell, Inner};
@@ -16,6 +17,68 @@ type Thunk = Box<dyn FnOnce() + Send>;
 struct Entry {
     thunk: Thunk,
     creator: Option<Weak<Cell>>,
+    /// The runtime the timer was set in: the thunk runs inside it.
+    runtime: Weak<Inner>,
+}
+
+/// A clock: its state, and what wakes the thread that fires its timers.
+/// Runtimes of one simulation share it, so that pausing and advancing
+/// time acts on all of them at once.
+pub(crate) struct SharedClock {
+    pub(crate) state: Mutex<ClockState>,
+    /// Mirrors `state.paused` for the send path.
+    pub(crate) paused: AtomicBool,
+    /// Wakes the clock thread: a timer was added or the clock moved.
+    pub(crate) timers: Condvar,
+    /// Stops the clock thread.
+    shutdown: AtomicBool,
+    /// The runtimes on this clock (for resetting their processes' time).
+    members: Mutex<Vec<Weak<Inner>>>,
+}
+
+impl SharedClock {
+    pub(crate) fn new() -> SharedClock {
+        SharedClock {
+            state: Mutex::new(ClockState::new()),
+            paused: AtomicBool::new(false),
+            timers: Condvar::new(),
+            shutdown: AtomicBool::new(false),
+            members: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn join(&self, runtime: &Arc<Inner>) {
+        let mut members = self.members.lock();
+        members.retain(|m| m.strong_count() > 0);
+        members.push(Arc::downgrade(runtime));
+    }
+
+    /// Stops the clock thread (after its current timers).
+    pub(crate) fn stop(&self) {
+        self.shutdown.store(true, Ordering::SeqCst);
+        let _state = self.state.lock();
+        self.timers.notify_all();
+    }
+
+    /// Fires the earliest timer that is due, on the calling thread; false
+    /// when none is (a simulation's driver fires timers this way).
+    pub(crate) fn fire_next(&self) -> bool {
+        let (deadline, entry, paused, initial) = {
+            let mut state = self.state.lock();
+            let now = state.now();
+            let Some(first) = state.timers.first_entry() else {
+                return false;
+            };
+            if first.key().0 > now {
+                return false;
+            }
+            let ((deadline, _), entry) = first.remove_entry();
+            state.epoch += 1;
+            (deadline, entry, state.paused, state.initial)
+        };
+        fire(vec![(deadline, entry)], paused, initial);
+        true
+    }
 }
 
 pub(crate) struct ClockState {
@@ -89,12 +152,12 @@ pub(crate) fn now_in(inner: &Inner) -> Time {
 
 pub(crate) fn now_and_initial(inner: &Inner) -> (Time, Time) {
     let (paused, now, initial) = {
-        let clock = inner.clock.lock();
+        let clock = inner.clock.state.lock();
         (clock.paused, clock.now(), clock.initial)
     };
     if paused {
         if let Some(cell) = current_cell() {
-            if std::ptr::eq(cell.runtime.as_ptr(), inner) {
+            if cell.shares_clock(inner) {
                 return (cell.time(initial), initial);
             }
         }
@@ -116,7 +179,7 @@ impl Clock {
     pub fn now_of(pid: &crate::UPID) -> Time {
         Inner::with(|inner| {
             let (paused, now, initial) = {
-                let clock = inner.clock.lock();
+                let clock = inner.clock.state.lock();
                 (clock.paused, clock.now(), clock.initial)
             };
             match inner.lookup(pid) {
@@ -130,7 +193,7 @@ impl Clock {
     /// [`Clock::update`] moves the clock past them. Idempotent.
     pub fn pause() {
         Inner::with(|inner| {
-            let mut clock = inner.clock.lock();
+            let mut clock = inner.clock.state.lock();
             if clock.paused {
                 return;
             }
@@ -138,29 +201,38 @@ impl Clock {
             clock.initial = now;
             clock.current = now;
             clock.paused = true;
-            inner.paused.store(true, Ordering::Release);
+            inner.clock.paused.store(true, Ordering::Release);
         });
     }
 
     /// Whether the clock is paused.
     pub fn paused() -> bool {
-        Inner::with(|inner| inner.clock.lock().paused)
+        Inner::with(|inner| inner.clock.state.lock().paused)
     }
 
     /// Lets time run again; the total advanced so far stays added.
     pub fn resume() {
         Inner::with(|inner| {
             {
-                let mut clock = inner.clock.lock();
+                let mut clock = inner.clock.state.lock();
                 if !clock.paused {
                     return;
                 }
                 clock.paused = false;
-                inner.paused.store(false, Ordering::Release);
-                inner.timers.notify_all();
+                inner.clock.paused.store(false, Ordering::Release);
+                inner.clock.timers.notify_all();
             }
-            for cell in inner.cells() {
-                cell.set_time(None);
+            let members: Vec<Arc<Inner>> = inner
+                .clock
+                .members
+                .lock()
+                .iter()
+                .filter_map(Weak::upgrade)
+                .collect();
+            for runtime in members {
+                for cell in runtime.cells() {
+                    cell.set_time(None);
+                }
             }
         });
     }
@@ -169,11 +241,11 @@ impl Clock {
     /// Expired timers fire asynchronously: [`Clock::settle`] waits for them.
     pub fn advance(duration: Duration) {
         Inner::with(|inner| {
-            let mut clock = inner.clock.lock();
+            let mut clock = inner.clock.state.lock();
             if clock.paused {
                 clock.advanced += duration;
                 clock.current += duration;
-                inner.timers.notify_all();
+                inner.clock.timers.notify_all();
             }
         });
     }
@@ -181,12 +253,12 @@ impl Clock {
     /// Moves a paused clock forward to `time`; never backwards.
     pub fn update(time: Time) {
         Inner::with(|inner| {
-            let mut clock = inner.clock.lock();
+            let mut clock = inner.clock.state.lock();
             if clock.paused && time > clock.current {
                 let delta = time - clock.current;
                 clock.advanced += delta;
                 clock.current = time;
-                inner.timers.notify_all();
+                inner.clock.timers.notify_all();
             }
         });
     }
@@ -198,7 +270,7 @@ impl Clock {
         Inner::with(|inner| {
             let deadline = now_in(inner) + duration;
             let creator = current_cell().map(|c| Arc::downgrade(&c));
-            let mut clock = inner.clock.lock();
+            let mut clock = inner.clock.state.lock();
             let key = (deadline, clock.next_id);
             clock.next_id += 1;
             clock.epoch += 1;
@@ -208,10 +280,11 @@ impl Clock {
                 Entry {
                     thunk: Box::new(thunk),
                     creator,
+                    runtime: Arc::downgrade(inner),
                 },
             );
             if earliest {
-                inner.timers.notify_all();
+                inner.clock.timers.notify_all();
             }
             Timer {
                 key,
@@ -225,7 +298,7 @@ impl Clock {
         let Some(inner) = timer.runtime.upgrade() else {
             return false;
         };
-        let mut clock = inner.clock.lock();
+        let mut clock = inner.clock.state.lock();
         let removed = clock.timers.remove(&timer.key).is_some();
         if removed {
             clock.epoch += 1;
@@ -236,7 +309,7 @@ impl Clock {
     /// Whether no timer is due and none is firing (paused clock).
     pub fn settled() -> bool {
         Inner::with(|inner| {
-            let clock = inner.clock.lock();
+            let clock = inner.clock.state.lock();
             !clock.firing && !clock.expired()
         })
     }
@@ -265,28 +338,41 @@ impl Clock {
             return;
         }
         let deadline = std::time::Instant::now() + timeout.to_std().unwrap_or_default();
-        Inner::with(|inner| {
-            loop {
-                if std::time::Instant::now() >= deadline {
-                    panic!(
-                        "Clock::settle() did not settle within {}: {}",
-                        timeout,
-                        unsettled(inner)
-                    );
-                }
-                let first = clock_quiet(inner);
-                if first.is_none() || !inner.quiescent() {
-                    inner.wait_idle(std::time::Duration::from_millis(1));
-                    continue;
-                }
-                if clock_quiet(inner) == first {
-                    break;
-                }
-            }
-            if let Some(fault) = inner.faults.first() {
-                panic!("{}", fault);
-            }
-        })
+        // Not inside `Inner::with`: a simulation enters other runtimes.
+        let inner = &Inner::current();
+        let settled = if inner.scheduler.is_seeded() {
+            crate::simulation::settle(inner, deadline)
+        } else {
+            settle_threads(inner, deadline)
+        };
+        if !settled {
+            panic!(
+                "Clock::settle() did not settle within {}: {}",
+                timeout,
+                unsettled(inner)
+            );
+        }
+        if let Some(fault) = inner.faults.first() {
+            panic!("{}", fault);
+        }
+    }
+}
+
+/// Waits for the worker threads and the clock thread to go quiet (true),
+/// or for `deadline` to pass (false).
+fn settle_threads(inner: &Inner, deadline: std::time::Instant) -> bool {
+    loop {
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        let first = clock_quiet(inner);
+        if first.is_none() || !inner.quiescent() {
+            inner.wait_idle(std::time::Duration::from_millis(1));
+            continue;
+        }
+        if clock_quiet(inner) == first {
+            return true;
+        }
     }
 }
 
@@ -305,7 +391,7 @@ fn unsettled(inner: &Inner) -> String {
         })
         .collect();
     busy.sort();
-    let clock = inner.clock.lock();
+    let clock = inner.clock.state.lock();
     if clock.firing {
         busy.push("timers firing".to_string());
     } else if clock.paused && clock.expired() {
@@ -320,22 +406,44 @@ fn unsettled(inner: &Inner) -> String {
 
 /// `Some(epoch)` when no timer is due or firing.
 fn clock_quiet(inner: &Inner) -> Option<u64> {
-    let clock = inner.clock.lock();
+    let clock = inner.clock.state.lock();
     let quiet = !(clock.firing || (clock.paused && clock.expired()));
     quiet.then_some(clock.epoch)
 }
 
+/// Runs expired timers, in deadline order, each inside the runtime it was
+/// set in; while paused, each creator's logical time first moves up to its
+/// timer's deadline.
+fn fire(expired: Vec<(Time, Entry)>, paused: bool, initial: Time) {
+    if paused {
+        for (deadline, entry) in &expired {
+            if let Some(cell) = entry.creator.as_ref().and_then(Weak::upgrade) {
+                cell.advance_time(*deadline, initial);
+            }
+        }
+    }
+    for (_, entry) in expired {
+        match entry.runtime.upgrade() {
+            Some(runtime) => {
+                let _enter = crate::runtime::enter_inner(runtime);
+                (entry.thunk)();
+            }
+            // Its runtime is gone: nothing could receive what it sends.
+            None => drop(entry.thunk),
+        }
+    }
+}
+
 /// The clock thread: fires expired timers, in deadline order.
-pub(crate) fn timer_loop(inner: Arc<Inner>) {
-    let _enter = crate::runtime::enter_inner(inner.clone());
-    let mut clock = inner.clock.lock();
+pub(crate) fn timer_loop(clock: Arc<SharedClock>) {
+    let mut state = clock.state.lock();
     loop {
-        if inner.shutdown.load(Ordering::SeqCst) {
+        if clock.shutdown.load(Ordering::SeqCst) {
             return;
         }
-        let now = clock.now();
+        let now = state.now();
         let mut expired = Vec::new();
-        while let Some(entry) = clock.timers.first_entry() {
+        while let Some(entry) = state.timers.first_entry() {
             if entry.key().0 > now {
                 break;
             }
@@ -343,30 +451,21 @@ pub(crate) fn timer_loop(inner: Arc<Inner>) {
             expired.push((deadline, entry));
         }
         if !expired.is_empty() {
-            clock.firing = true;
-            let (paused, initial) = (clock.paused, clock.initial);
-            drop(clock);
-            if paused {
-                for (deadline, entry) in &expired {
-                    if let Some(cell) = entry.creator.as_ref().and_then(Weak::upgrade) {
-                        cell.advance_time(*deadline, initial);
-                    }
-                }
-            }
-            for (_, entry) in expired {
-                (entry.thunk)();
-            }
-            clock = inner.clock.lock();
-            clock.firing = false;
-            clock.epoch += 1;
+            state.firing = true;
+            let (paused, initial) = (state.paused, state.initial);
+            drop(state);
+            fire(expired, paused, initial);
+            state = clock.state.lock();
+            state.firing = false;
+            state.epoch += 1;
             continue;
         }
-        match clock.timers.keys().next() {
-            Some((deadline, _)) if !clock.paused => {
+        match state.timers.keys().next() {
+            Some((deadline, _)) if !state.paused => {
                 let wait = (*deadline - now).to_std().unwrap_or_default();
-                inner.timers.wait_for(&mut clock, wait);
+                clock.timers.wait_for(&mut state, wait);
             }
-            _ => inner.timers.wait(&mut clock),
+            _ => clock.timers.wait(&mut state),
         }
     }
 }

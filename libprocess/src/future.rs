@@ -274,6 +274,11 @@ impl<T: Send + Sync + 'static> Future<T> {
         if self.outcome().is_some() {
             return true;
         }
+        // In a simulation, waiting is what runs the processes.
+        let done = || self.outcome().is_some() || self.shared.inner.lock().abandoned;
+        if crate::simulation::drive_until(&done, timeout.to_std()).is_some() {
+            return self.outcome().is_some();
+        }
         crate::scheduler::before_blocking();
         let deadline = std::time::Instant::now() + timeout.to_std().unwrap_or_default();
         let mut inner = self.shared.inner.lock();

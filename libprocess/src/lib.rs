@@ -19,8 +19,10 @@ mod pid;
 mod process;
 mod protobuf;
 mod queue;
+pub mod random;
 mod runtime;
 mod scheduler;
+mod simulation;
 pub mod ssl;
 pub mod testing;
 mod time;
@@ -47,4 +49,5 @@ pub use runtime::{
     address, inject_exited, link, link_with, post, self_pid, send, spawn, spawn_unmanaged,
     spawn_with_id, terminate, wait, Builder, EnterGuard, RemoteConnection, Runtime, Spawned,
 };
+pub use simulation::Simulation;
 pub use time::Time;

@@ -10,16 +10,17 @@ use std::sync::{Arc, OnceLock, Weak};
 use std::thread::JoinHandle;
 
 use dashmap::DashMap;
-use parking_lot::{Condvar, Mutex, RwLock};
+use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxBuildHasher;
 
 use crate::cell::event_ref;
 pub(crate) use crate::cell::Cell;
-use crate::clock::{self, ClockState};
+use crate::clock::{self, SharedClock};
 use crate::event::{Event, Message, Queued, Served};
 use crate::filter::Filter;
 use crate::id::Id;
 use crate::process::{Process, Slot};
+use crate::random::Random;
 use crate::scheduler::Scheduler;
 use crate::{Address, PID, UPID};
 
@@ -54,6 +55,7 @@ pub struct Builder {
     delegate: Option<String>,
     ssl: crate::ssl::Flags,
     abort_on_panic: bool,
+    simulation: Option<crate::Simulation>,
 }
 
 impl Builder {
@@ -70,6 +72,19 @@ impl Builder {
     pub fn abort_on_panic(mut self, abort: bool) -> Builder {
         self.abort_on_panic = abort;
         self
+    }
+
+    /// Joins `simulation`: this runtime shares its clock, its seeded
+    /// order of events and its randomness, and has no worker threads (see
+    /// [`Simulation`](crate::Simulation)).
+    pub fn simulation(mut self, simulation: &crate::Simulation) -> Builder {
+        self.simulation = Some(simulation.clone());
+        self
+    }
+
+    /// The seed of the simulation joined, if any.
+    pub(crate) fn simulation_seed(&self) -> Option<u64> {
+        self.simulation.as_ref().map(crate::Simulation::seed)
     }
 
     /// The process that gets HTTP requests no process claims (`/state`
@@ -201,13 +216,24 @@ impl Builder {
                 (Some(listener), SocketAddrV4::new(ip, port))
             }
         };
+        let (clock, scheduler, random) = match &self.simulation {
+            Some(simulation) => (
+                simulation.clock.clone(),
+                simulation.scheduler.clone(),
+                simulation.random.clone(),
+            ),
+            None => (
+                Arc::new(SharedClock::new()),
+                Arc::new(Scheduler::threaded()),
+                Arc::new(Random::from_os()),
+            ),
+        };
         let inner = Arc::new(Inner {
             address,
             processes: DashMap::with_hasher(FxBuildHasher),
-            scheduler: Scheduler::default(),
-            clock: Mutex::new(ClockState::new()),
-            paused: AtomicBool::new(false),
-            timers: Condvar::new(),
+            scheduler,
+            clock,
+            random,
             ids: Mutex::new(HashMap::new()),
             links: Mutex::new(HashMap::new()),
             filter: RwLock::new(None),
@@ -221,24 +247,28 @@ impl Builder {
             faults: crate::fault::Faults::new(self.abort_on_panic),
             shutdown: AtomicBool::new(false),
         });
+        inner.clock.join(&inner);
         *inner.http.delegate.write() = self.delegate;
         let mut threads = Vec::with_capacity(self.workers + 1);
-        for n in 0..self.workers {
-            let inner = inner.clone();
+        // A simulation's processes run on whoever waits for them.
+        if self.simulation.is_none() {
+            for n in 0..self.workers {
+                let inner = inner.clone();
+                threads.push(
+                    std::thread::Builder::new()
+                        .name(format!("libprocess-worker-{}", n))
+                        .spawn(move || worker(inner))
+                        .expect("spawning a worker thread"),
+                );
+            }
+            let clock = inner.clock.clone();
             threads.push(
                 std::thread::Builder::new()
-                    .name(format!("libprocess-worker-{}", n))
-                    .spawn(move || worker(inner))
-                    .expect("spawning a worker thread"),
+                    .name("libprocess-clock".to_string())
+                    .spawn(move || clock::timer_loop(clock))
+                    .expect("spawning the clock thread"),
             );
         }
-        let timers = inner.clone();
-        threads.push(
-            std::thread::Builder::new()
-                .name("libprocess-clock".to_string())
-                .spawn(move || clock::timer_loop(timers))
-                .expect("spawning the clock thread"),
-        );
         if let Some(listener) = listener {
             let transport = crate::transport::Transport::start(
                 listener,
@@ -270,6 +300,7 @@ impl Default for Builder {
             delegate: None,
             ssl: crate::ssl::Flags::default(),
             abort_on_panic: true,
+            simulation: None,
         }
     }
 }
@@ -309,10 +340,9 @@ impl Drop for Runtime {
             transport.shutdown();
         }
         self.inner.shutdown.store(true, Ordering::SeqCst);
-        self.inner.scheduler.wake_all();
-        {
-            let _clock = self.inner.clock.lock();
-            self.inner.timers.notify_all();
+        if !self.inner.scheduler.is_seeded() {
+            self.inner.scheduler.wake_all();
+            self.inner.clock.stop();
         }
         for thread in self.threads.drain(..) {
             let _ = thread.join();
@@ -349,12 +379,11 @@ impl Drop for EnterGuard {
 pub(crate) struct Inner {
     address: Address,
     processes: DashMap<Id, Arc<Cell>, FxBuildHasher>,
-    pub(crate) scheduler: Scheduler,
-    pub(crate) clock: Mutex<ClockState>,
-    /// Mirrors `clock.paused` for the send path.
-    pub(crate) paused: AtomicBool,
-    /// Wakes the clock thread: a timer was added or the clock moved.
-    pub(crate) timers: Condvar,
+    /// Shared by the runtimes of a simulation, as are the clock and the
+    /// source of randomness.
+    pub(crate) scheduler: Arc<Scheduler>,
+    pub(crate) clock: Arc<SharedClock>,
+    pub(crate) random: Arc<Random>,
     ids: Mutex<HashMap<String, u64>>,
     /// Linkee id to its linkers.
     links: Mutex<HashMap<Id, Vec<Weak<Cell>>>>,
@@ -430,6 +459,7 @@ impl Inner {
         let id = Id::new(&id);
         // A new process starts at its creator's logical time.
         let time = self
+            .clock
             .paused
             .load(Ordering::Acquire)
             .then(|| clock::now_in(self));
@@ -483,7 +513,7 @@ impl Inner {
     /// sender's.
     #[inline(always)]
     fn keep_time(self: &Arc<Inner>, cell: &Cell) {
-        if self.paused.load(Ordering::Acquire) {
+        if self.clock.paused.load(Ordering::Acquire) {
             let (now, initial) = clock::now_and_initial(self);
             cell.advance_time(now, initial);
         }

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use parking_lot::{Condvar, Mutex};
 
 use crate::cell::Cell;
+use crate::random::Random;
 use crate::runtime::Inner;
 
 /// How many times in a row a worker may run its next slot.
@@ -30,12 +31,14 @@ struct State {
     idle: usize,
 }
 
-#[derive(Default)]
 pub(crate) struct Scheduler {
     state: Mutex<State>,
     work: Condvar,
     /// Signalled when the last running worker goes idle (for `settle`).
     idle: Condvar,
+    /// In a simulation: no workers; whoever blocks runs the processes,
+    /// one event at a time, picking the next one with this source.
+    seeded: Option<Random>,
 }
 
 thread_local! {
@@ -60,6 +63,66 @@ pub(crate) fn before_blocking() {
 }
 
 impl Scheduler {
+    /// A scheduler for worker threads.
+    pub(crate) fn threaded() -> Scheduler {
+        Scheduler {
+            state: Mutex::default(),
+            work: Condvar::new(),
+            idle: Condvar::new(),
+            seeded: None,
+        }
+    }
+
+    /// A scheduler for a simulation: no threads, a seeded order.
+    pub(crate) fn seeded(seed: u64) -> Scheduler {
+        Scheduler {
+            seeded: Some(Random::seeded(seed, 1)),
+            ..Scheduler::threaded()
+        }
+    }
+
+    /// Whether this is a simulation's scheduler.
+    pub(crate) fn is_seeded(&self) -> bool {
+        self.seeded.is_some()
+    }
+
+    /// A simulation's next process to run, drawn with the seed; it counts
+    /// as running until [`Scheduler::ran`].
+    pub(crate) fn pick(&self) -> Option<Arc<Cell>> {
+        let random = self.seeded.as_ref()?;
+        let mut state = self.state.lock();
+        if state.runnable.is_empty() {
+            return None;
+        }
+        let index = random.below(state.runnable.len() as u64) as usize;
+        let cell = state.runnable.remove(index)?;
+        state.running += 1;
+        Some(cell)
+    }
+
+    /// After a simulation ran `cell`: back on the queue if it has more.
+    pub(crate) fn ran(&self, cell: Arc<Cell>, more: bool) {
+        let mut state = self.state.lock();
+        state.running -= 1;
+        if more {
+            state.runnable.push_back(cell);
+        }
+        if state.running == 0 && state.runnable.is_empty() {
+            self.idle.notify_all();
+        }
+    }
+
+    /// Waits (at most `timeout`) for a process to become runnable: a
+    /// simulation's driver, when another thread may add work.
+    pub(crate) fn wait_for_work(&self, timeout: std::time::Duration) {
+        let mut state = self.state.lock();
+        if state.runnable.is_empty() {
+            state.idle += 1;
+            self.work.wait_for(&mut state, timeout);
+            state.idle -= 1;
+        }
+    }
+
     fn id(&self) -> usize {
         self as *const Scheduler as usize
     }

@@ -32,6 +32,8 @@ pub const AWAIT_TIMEOUT: Duration = Duration::from_secs(15);
 pub struct TestRuntime {
     enter: Option<crate::EnterGuard>,
     runtime: Option<Runtime>,
+    /// The seed of the runtime's simulation, printed if the test fails.
+    seed: Option<u64>,
 }
 
 impl fmt::Debug for TestRuntime {
@@ -49,12 +51,17 @@ pub fn runtime() -> TestRuntime {
 }
 
 /// A fresh runtime for a test, built from `builder`.
+///
+/// With a [`Simulation`](crate::Simulation), a failing test prints the
+/// seed, for `LIBPROCESS_SEED` to replay it.
 pub fn runtime_with(builder: crate::Builder) -> TestRuntime {
+    let seed = builder.simulation_seed();
     let runtime = builder.abort_on_panic(false).build();
     let enter = runtime.enter();
     TestRuntime {
         enter: Some(enter),
         runtime: Some(runtime),
+        seed,
     }
 }
 
@@ -80,6 +87,12 @@ impl Drop for TestRuntime {
         self.enter.take();
         self.runtime.take();
         if std::thread::panicking() {
+            if let Some(seed) = self.seed {
+                eprintln!(
+                    "This test ran under simulation seed {}: LIBPROCESS_SEED={} replays it",
+                    seed, seed
+                );
+            }
             return;
         }
         if let Some(fault) = fault {

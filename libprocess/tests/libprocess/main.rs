@@ -16,6 +16,7 @@ mod process_remote_link_test;
 mod process_test;
 mod protobuf_test;
 mod request_decoder_test;
+mod simulation_test;
 mod ssl_test;
 mod statistics_test;
 mod testing_test;
