@@ -12,14 +12,18 @@ pub mod firewall;
 mod future;
 pub mod http;
 mod id;
+mod latch;
+mod limiter;
 mod r#loop;
 pub mod metrics;
+mod mutex;
 mod pid;
 mod process;
 mod protobuf;
 mod queue;
 mod runtime;
 mod scheduler;
+mod sequence;
 pub mod ssl;
 pub mod testing;
 mod time;
@@ -37,6 +41,9 @@ pub use dispatch::{
 pub use event::{EventRef, Message};
 pub use executor::{async_, run, Executor};
 pub use future::{Future, FutureError, Outcome, Promise, WeakFuture};
+pub use latch::{CountDownLatch, Latch};
+pub use limiter::RateLimiter;
+pub use mutex::Mutex;
 pub use pid::{Address, PID, UPID};
 pub use process::{Handlers, Process};
 pub use protobuf::{name_of, send_protobuf, ProtobufMessage};
@@ -46,4 +53,5 @@ pub use runtime::{
     address, inject_exited, link, link_with, post, self_pid, send, spawn, spawn_unmanaged,
     spawn_with_id, terminate, wait, Builder, EnterGuard, RemoteConnection, Runtime, Spawned,
 };
+pub use sequence::Sequence;
 pub use time::Time;

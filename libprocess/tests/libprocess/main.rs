@@ -3,16 +3,20 @@
 
 mod await_test;
 mod collect_test;
+mod count_down_latch_test;
 mod future_test;
 mod http_authentication_test;
 mod http_connection_test;
 mod http_test;
+mod limiter_test;
 mod loop_test;
 mod metrics_test;
+mod mutex_test;
 mod process_remote_link_test;
 mod process_test;
 mod protobuf_test;
 mod request_decoder_test;
+mod sequence_test;
 mod ssl_test;
 mod statistics_test;
 mod testing_test;
