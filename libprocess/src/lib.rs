@@ -45,7 +45,7 @@ pub use latch::{CountDownLatch, Latch};
 pub use limiter::RateLimiter;
 pub use mutex::Mutex;
 pub use pid::{Address, PID, UPID};
-pub use process::{Handlers, Process};
+pub use process::{Handlers, Process, RouteOptions};
 pub use protobuf::{name_of, send_protobuf, ProtobufMessage};
 pub use queue::Queue;
 pub use r#loop::{loop_, loop_on, ControlFlow};

@@ -16,7 +16,7 @@ use crate::{spawn, terminate, wait, Process, PID};
 /// a discard of the running one.
 ///
 /// A callback runs on whichever thread completed the previous one's
-/// future: give it a [`defer`](crate::defer)red continuation to run it on a
+/// future: give it a [`defer`](crate::defer())red continuation to run it on a
 /// process.
 pub struct Sequence {
     pid: PID<SequenceProcess>,

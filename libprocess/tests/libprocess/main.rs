@@ -7,6 +7,8 @@ mod count_down_latch_test;
 mod future_test;
 mod http_authentication_test;
 mod http_connection_test;
+mod http_help_test;
+mod http_serve_test;
 mod http_test;
 mod limiter_test;
 mod loop_test;
