@@ -13,8 +13,11 @@ pub mod firewall;
 mod future;
 pub mod http;
 mod id;
+mod latch;
+mod limiter;
 mod r#loop;
 pub mod metrics;
+mod mutex;
 mod pid;
 mod process;
 mod protobuf;
@@ -22,6 +25,7 @@ mod queue;
 pub mod random;
 mod runtime;
 mod scheduler;
+mod sequence;
 mod simulation;
 pub mod ssl;
 pub mod testing;
@@ -40,8 +44,11 @@ pub use dispatch::{
 pub use event::{EventRef, Message};
 pub use executor::{async_, run, Executor};
 pub use future::{Future, FutureError, Outcome, Promise, WeakFuture};
+pub use latch::{CountDownLatch, Latch};
+pub use limiter::RateLimiter;
+pub use mutex::Mutex;
 pub use pid::{Address, PID, UPID};
-pub use process::{Handlers, Process};
+pub use process::{Handlers, Process, RouteOptions};
 pub use protobuf::{name_of, send_protobuf, ProtobufMessage};
 pub use queue::Queue;
 pub use r#loop::{loop_, loop_on, ControlFlow};
@@ -49,5 +56,6 @@ pub use runtime::{
     address, inject_exited, link, link_with, post, self_pid, send, spawn, spawn_unmanaged,
     spawn_with_id, terminate, wait, Builder, EnterGuard, RemoteConnection, Runtime, Spawned,
 };
+pub use sequence::Sequence;
 pub use simulation::Simulation;
 pub use time::Time;

@@ -53,7 +53,40 @@ type HttpHandler<P> = Box<dyn FnMut(&mut P, Request, Option<Principal>) -> Futur
 struct Route<P> {
     /// The authentication realm, if the route has one.
     realm: Option<String>,
+    options: RouteOptions,
     handler: HttpHandler<P>,
+}
+
+/// How a route is installed, beyond its name and handler (libprocess'
+/// `help` argument and `RouteOptions`).
+#[derive(Clone, Debug, Default)]
+pub struct RouteOptions {
+    /// The route's help, in Markdown, served at `/help/<id>/<route>`
+    /// (see [`http::help`](crate::http::help) for the usual layout).
+    /// Without it the route is listed with a note that it has none.
+    pub help: Option<String>,
+    /// Hand the handler the request's body as it arrives, through
+    /// `Request::reader` (always set then), instead of the whole body
+    /// once it has arrived.
+    pub request_streaming: bool,
+}
+
+impl RouteOptions {
+    /// Options with this help text.
+    pub fn help(help: impl Into<String>) -> RouteOptions {
+        RouteOptions {
+            help: Some(help.into()),
+            ..RouteOptions::default()
+        }
+    }
+
+    /// These options, with the request body streamed.
+    pub fn request_streaming(self) -> RouteOptions {
+        RouteOptions {
+            request_streaming: true,
+            ..self
+        }
+    }
 }
 
 /// The message handlers of a process of type `P`, by message name, the
@@ -79,13 +112,22 @@ impl<P> Handlers<P> {
     /// like `/a`, the paths under it no longer route claims) with
     /// `handler`. `name` starts with `/` and, unless it is `/`, does not
     /// end with one; a bad name is a programming error and panics.
-    pub fn route<F>(&mut self, name: &str, mut handler: F)
+    pub fn route<F>(&mut self, name: &str, handler: F)
+    where
+        F: FnMut(&mut P, Request) -> Future<Response> + Send + 'static,
+    {
+        self.route_with(name, RouteOptions::default(), handler);
+    }
+
+    /// [`Handlers::route`] with help, or a streamed request body.
+    pub fn route_with<F>(&mut self, name: &str, options: RouteOptions, mut handler: F)
     where
         F: FnMut(&mut P, Request) -> Future<Response> + Send + 'static,
     {
         self.add_route(
             name,
             None,
+            options,
             Box::new(move |p, request, _| handler(p, request)),
         );
     }
@@ -97,17 +139,43 @@ impl<P> Handlers<P> {
     where
         F: FnMut(&mut P, Request, Option<Principal>) -> Future<Response> + Send + 'static,
     {
-        self.add_route(name, Some(realm.to_string()), Box::new(handler));
+        self.route_authenticated_with(name, realm, RouteOptions::default(), handler);
     }
 
-    fn add_route(&mut self, name: &str, realm: Option<String>, handler: HttpHandler<P>) {
+    /// [`Handlers::route_authenticated`] with help, or a streamed request
+    /// body.
+    pub fn route_authenticated_with<F>(
+        &mut self,
+        name: &str,
+        realm: &str,
+        options: RouteOptions,
+        handler: F,
+    ) where
+        F: FnMut(&mut P, Request, Option<Principal>) -> Future<Response> + Send + 'static,
+    {
+        self.add_route(name, Some(realm.to_string()), options, Box::new(handler));
+    }
+
+    fn add_route(
+        &mut self,
+        name: &str,
+        realm: Option<String>,
+        options: RouteOptions,
+        handler: HttpHandler<P>,
+    ) {
         assert!(
             name.starts_with('/') && (name == "/" || !name.ends_with('/')),
             "route '{}' must start with '/' and not end with one",
             name
         );
-        self.routes
-            .insert(name[1..].to_string(), Route { realm, handler });
+        self.routes.insert(
+            name[1..].to_string(),
+            Route {
+                realm,
+                options,
+                handler,
+            },
+        );
     }
 
     /// Calls `handler(process, from, body)` for each message named `name`.
@@ -175,7 +243,7 @@ impl<P: Process> Slot<P> {
     /// authenticator, and calls the handler.
     fn serve_http(&mut self, event: HttpEvent) {
         let HttpEvent {
-            request,
+            mut request,
             promise,
             principal,
         } = event;
@@ -216,8 +284,106 @@ impl<P: Process> Slot<P> {
                 }
             },
         };
+        let request = if route.options.request_streaming {
+            streamed(request)
+        } else if let Some(reader) = request.reader.take() {
+            // The route wants the whole body: read it, then serve the
+            // request again, authenticated already.
+            whole_then_serve(request, reader, promise, principal);
+            return;
+        } else {
+            request
+        };
         promise.associate((route.handler)(&mut self.process, request, principal));
     }
+
+    /// Lists the routes, with their help, at `/help`.
+    fn publish_help(&self) {
+        if self.handlers.routes.is_empty() {
+            return;
+        }
+        let Some(cell) = crate::runtime::current_cell() else {
+            return;
+        };
+        let Some(inner) = cell.runtime.upgrade() else {
+            return;
+        };
+        let delegate = inner.http.delegate.read().clone();
+        let mut help = inner.http.help.write();
+        for (name, route) in &self.handlers.routes {
+            help.add(
+                cell.pid.id(),
+                &format!("/{}", name),
+                route.options.help.as_deref(),
+                delegate.as_deref(),
+            );
+        }
+    }
+
+    /// Takes the routes out of `/help`.
+    fn withdraw_help(&self) {
+        if self.handlers.routes.is_empty() {
+            return;
+        }
+        if let Some(cell) = crate::runtime::current_cell() {
+            if let Some(inner) = cell.runtime.upgrade() {
+                inner.http.help.write().remove(cell.pid.id());
+            }
+        }
+    }
+}
+
+/// A request whose body is all there, as a streaming route takes it: the
+/// body in a closed pipe.
+fn streamed(mut request: Request) -> Request {
+    if request.reader.is_none() {
+        let (reader, writer) = crate::http::pipe::pipe();
+        writer.write(std::mem::take(&mut request.body));
+        writer.close();
+        request.reader = Some(reader);
+    }
+    request
+}
+
+/// Reads the streamed body of `request` whole, then delivers the request
+/// to the current process again with it.
+fn whole_then_serve(
+    mut request: Request,
+    reader: crate::http::pipe::Reader,
+    promise: crate::Promise<Response>,
+    principal: Option<Principal>,
+) {
+    let Some(cell) = crate::runtime::current_cell() else {
+        promise.set(crate::http::internal_server_error(None));
+        return;
+    };
+    // Bounded as a body decoded whole is.
+    let limit = crate::wire::Limits::default().body;
+    reader
+        .read_all_within(limit)
+        .on_any(move |body| match body.outcome() {
+            Some(crate::Outcome::Ready(body)) => {
+                request.body = body.clone();
+                let event = HttpEvent {
+                    request,
+                    promise,
+                    principal: Some(principal),
+                };
+                // Dropped unanswered if the process is gone: a 500.
+                if let Some(inner) = cell.runtime.upgrade() {
+                    inner.deliver(&cell, crate::event::Event::Http(Box::new(event)));
+                }
+            }
+            Some(crate::Outcome::Failed(message)) => {
+                promise.set(crate::http::bad_request(Some(format!(
+                    "Failed to read the request body: {}",
+                    message
+                ))));
+            }
+            _ => {
+                promise.discard();
+            }
+        });
 }
 
 impl<P: Process> AnyProcess for Slot<P> {
@@ -225,7 +391,9 @@ impl<P: Process> AnyProcess for Slot<P> {
         guard(
             || self.process.initialize(&mut self.handlers),
             || "initialize".to_string(),
-        )
+        )?;
+        self.publish_help();
+        Ok(())
     }
 
     fn serve(&mut self, event: Served) -> Result<(), Fault> {
@@ -271,7 +439,11 @@ impl<P: Process> AnyProcess for Slot<P> {
                 || self.process.exited(&pid),
                 || format!("the exit of {}", pid),
             ),
-            Served::Terminate => guard(|| self.process.finalize(), || "finalize".to_string()),
+            Served::Terminate => {
+                let finalized = guard(|| self.process.finalize(), || "finalize".to_string());
+                self.withdraw_help();
+                finalized
+            }
             // The cell answers these itself.
             Served::Inspect(_) => Ok(()),
         }

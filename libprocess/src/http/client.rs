@@ -19,7 +19,7 @@ use crate::wire::{ResponseDecoder, ResponseEvent};
 use crate::{Future, Promise, UPID};
 
 /// The client's I/O thread, shared by every connection of the OS process.
-fn io() -> &'static tokio::runtime::Runtime {
+pub(super) fn io() -> &'static tokio::runtime::Runtime {
     static IO: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     IO.get_or_init(|| {
         tokio::runtime::Builder::new_multi_thread()

@@ -7,19 +7,23 @@
 pub mod authentication;
 mod client;
 mod headers;
+pub mod help;
+mod markdown;
 pub mod pipe;
 mod request;
 mod response;
+mod serve;
 pub(crate) mod server;
 mod url;
 
 pub use client::{connect, connect_to, get, post, request, streaming, url_of, Connection, Scheme};
 pub use headers::Headers;
-pub use request::{decode, encode, query, Request};
+pub use request::{decode, encode, path, query, Request};
 pub use response::{
     accepted, bad_request, conflict, forbidden, internal_server_error, method_not_allowed,
     not_found, ok, ok_json, service_unavailable, temporary_redirect, unauthorized, Body, Response,
 };
+pub use serve::serve;
 pub use url::Url;
 
 /// The status line text libprocess uses for `code` (`"200 OK"`); an

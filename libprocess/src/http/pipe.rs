@@ -86,9 +86,15 @@ impl Reader {
 
     /// Everything until the writer closes, in one buffer.
     pub fn read_all(&self) -> Future<Bytes> {
+        self.read_all_within(usize::MAX)
+    }
+
+    /// [`Reader::read_all`], failing (and closing the reader) once more
+    /// than `limit` bytes came.
+    pub(crate) fn read_all_within(&self, limit: usize) -> Future<Bytes> {
         let promise = Promise::new();
         let future = promise.future();
-        read_into(self.clone(), BytesMut::new(), promise);
+        read_into(self.clone(), BytesMut::new(), promise, limit);
         future
     }
 
@@ -127,34 +133,41 @@ impl Reader {
 
 /// Reads until the end: synchronously while chunks are already there, from
 /// the completing write's callback otherwise (no recursion per chunk).
-fn read_into(reader: Reader, mut buffer: BytesMut, mut promise: Promise<Bytes>) {
+fn read_into(reader: Reader, mut buffer: BytesMut, mut promise: Promise<Bytes>, limit: usize) {
     loop {
         let read = reader.read();
         if read.is_pending() {
             read.on_any(move |read| {
-                if let Some((buffer, promise)) = absorb(&read, buffer, promise) {
-                    read_into(reader, buffer, promise);
+                if let Some((buffer, promise)) = absorb(&reader, &read, buffer, promise, limit) {
+                    read_into(reader, buffer, promise, limit);
                 }
             });
             return;
         }
-        match absorb(&read, buffer, promise) {
+        match absorb(&reader, &read, buffer, promise, limit) {
             Some(next) => (buffer, promise) = next,
             None => return,
         }
     }
 }
 
-/// Adds a completed read to `buffer`; completes `promise` at the end or
-/// on failure, otherwise hands both back to read on.
+/// Adds a completed read to `buffer`; completes `promise` at the end, on
+/// failure or past `limit`, otherwise hands both back to read on.
 fn absorb(
+    reader: &Reader,
     read: &Future<Bytes>,
     mut buffer: BytesMut,
     promise: Promise<Bytes>,
+    limit: usize,
 ) -> Option<(BytesMut, Promise<Bytes>)> {
     match read.outcome() {
         Some(Outcome::Ready(chunk)) if chunk.is_empty() => {
             promise.set(buffer.freeze());
+            None
+        }
+        Some(Outcome::Ready(chunk)) if buffer.len().saturating_add(chunk.len()) > limit => {
+            reader.close();
+            promise.fail(format!("Body exceeds {} bytes", limit));
             None
         }
         Some(Outcome::Ready(chunk)) => {
@@ -226,6 +239,13 @@ impl Writer {
         self.end(End::Failed(message), move |read| {
             read.fail(failure.clone());
         })
+    }
+
+    /// Whether every reader is gone (dropped without closing): what is
+    /// written now would only pile up. Meaningful for a writer that was
+    /// not cloned.
+    pub(crate) fn is_orphaned(&self) -> bool {
+        Arc::strong_count(&self.state) == 1
     }
 
     /// Completes when the reader closes its end while this end is still

@@ -183,3 +183,39 @@ pub mod query {
         crate::wire::parse_query(query)
     }
 }
+
+/// Paths against patterns like `/books/{isbn}/chapters/{chapter}`.
+pub mod path {
+    use std::collections::HashMap;
+
+    /// Matches `path` segment by segment against `pattern`: a `{name}`
+    /// segment takes whatever is there (as `name`), any other must be
+    /// there as it is (and maps to itself). The path may stop early; a
+    /// segment that does not match, or one beyond the pattern, is an
+    /// error.
+    pub fn parse(pattern: &str, path: &str) -> stout::Try<HashMap<String, String>> {
+        let mut keys = pattern.split('/').filter(|k| !k.is_empty());
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut result = HashMap::new();
+        for (at, segment) in segments.iter().enumerate() {
+            let Some(key) = keys.next() else {
+                return Err(stout::Error::new(format!(
+                    "Not expecting suffix '{}'",
+                    segments[at..].join("/")
+                )));
+            };
+            let key = match key.strip_prefix('{').and_then(|k| k.strip_suffix('}')) {
+                Some(name) => name,
+                None if key == *segment => key,
+                None => {
+                    return Err(stout::Error::new(format!(
+                        "Expecting '{}' not '{}'",
+                        key, segment
+                    )))
+                }
+            };
+            result.insert(key.to_string(), segment.to_string());
+        }
+        Ok(result)
+    }
+}

@@ -9,6 +9,7 @@ use bytes::BytesMut;
 use parking_lot::RwLock;
 
 use super::authentication::Authenticator;
+use super::help::HELP;
 use super::{bad_request, internal_server_error, not_found, ok_json, Body, Request, Response};
 use crate::event::{Event, HttpEvent};
 use crate::firewall::FirewallRule;
@@ -23,10 +24,12 @@ pub(crate) struct ServerState {
     pub(crate) firewall: RwLock<Vec<Arc<dyn FirewallRule>>>,
     pub(crate) authenticators: RwLock<HashMap<String, Arc<dyn Authenticator>>>,
     pub(crate) delegate: RwLock<Option<String>>,
+    /// What `/help` serves.
+    pub(crate) help: RwLock<super::help::Registry>,
 }
 
 /// The id of the built-in process listing every process' queue.
-const PROCESSES: &str = "__processes__";
+pub(crate) const PROCESSES: &str = "__processes__";
 
 /// Routes a (non-message) request to the process its path names.
 pub(crate) fn handle(inner: &Arc<Inner>, mut request: Request) -> Future<Response> {
@@ -55,7 +58,7 @@ pub(crate) fn handle(inner: &Arc<Inner>, mut request: Request) -> Future<Respons
             let id = super::decode(&first).ok();
             let exists = id
                 .as_deref()
-                .is_some_and(|id| id == PROCESSES || inner.process_exists(id));
+                .is_some_and(|id| id == PROCESSES || id == HELP || inner.process_exists(id));
             match delegate {
                 Some(delegate) if !exists => {
                     request.url.path = format!("/{}{}", delegate, request.url.path);
@@ -88,6 +91,7 @@ pub(crate) fn handle(inner: &Arc<Inner>, mut request: Request) -> Future<Respons
             future
         }
         None if id == PROCESSES => processes(inner, &request),
+        None if id == HELP => Future::ready(inner.http.help.read().serve(&request)),
         None => Future::ready(not_found(None)),
     }
 }

@@ -11,11 +11,12 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
+use crate::http::pipe;
 use crate::http::server::{encode_response, failure_response};
 use crate::http::{Body, Response};
 use crate::runtime::Inner;
 use crate::ssl::{self, Stream};
-use crate::wire::{self, MessageParser, RequestDecoder};
+use crate::wire::{self, Decoded, MessageParser, RequestDecoder};
 use crate::wire::{encode_chunk, LAST_CHUNK};
 use crate::{Future, Message, Time};
 
@@ -43,7 +44,7 @@ pub(super) async fn accept(
 const READ_SIZE: usize = 64 * 1024;
 
 /// What the writer sends next.
-enum Reply {
+pub(crate) enum Reply {
     /// Encoded responses (to messages, or refusals).
     Ready(Bytes),
     /// A response still to come from a process.
@@ -94,6 +95,9 @@ where
             let _ = replies.send(Reply::Ready(ready.split().freeze()));
         }
     };
+    // The writer of the body being streamed to a process, and whether
+    // the connection closes after it.
+    let mut streaming: Option<(pipe::Writer, bool)> = None;
     'reading: loop {
         // Read straight into the decoder's buffer; requests share it.
         let input = decoder.input();
@@ -107,16 +111,57 @@ where
         };
         let now = Time::wall();
         loop {
-            let request = match decoder.next_request() {
-                Ok(Some(request)) => request,
+            // Chunked bodies of requests to processes (not messages) are
+            // streamed: a route may take them as they come.
+            let event = match decoder.next_event(|request| !wire::is_message(request)) {
+                Ok(Some(event)) => event,
                 Ok(None) => break,
                 Err(error) => {
                     // What arrived whole before the bad bytes still counts.
                     batch.deliver(&inner, now, &mut ready);
+                    if let Some((writer, _)) = streaming.take() {
+                        writer.fail("Malformed request body");
+                    }
                     tracing::warn!(%error, %peer, "Closing a connection that sent a malformed request");
                     writing.abort();
                     return;
                 }
+            };
+            let request = match event {
+                Decoded::Request(request) => request,
+                Decoded::Head(request) => {
+                    batch.deliver(&inner, now, &mut ready);
+                    flush(&mut ready);
+                    let keep_alive = request.keep_alive();
+                    let (body, writer) = pipe::pipe();
+                    let mut request = crate::http::Request::from_wire(request, peer);
+                    request.reader = Some(body);
+                    let _ = replies.send(Reply::Pending {
+                        response: crate::http::server::handle(&inner, request),
+                        keep_alive,
+                    });
+                    streaming = Some((writer, keep_alive));
+                    continue;
+                }
+                Decoded::Data(data) => {
+                    // Dropped when nobody will read it (the request was
+                    // answered without its body): it would only pile up.
+                    if let Some((writer, _)) = streaming.as_ref().filter(|(w, _)| !w.is_orphaned())
+                    {
+                        writer.write(data);
+                    }
+                    continue;
+                }
+                Decoded::End => match streaming.take() {
+                    Some((writer, keep_alive)) => {
+                        writer.close();
+                        if !keep_alive {
+                            break 'reading;
+                        }
+                        continue;
+                    }
+                    None => continue,
+                },
             };
             let keep_alive = request.keep_alive();
             let parser = parser.get_or_insert_with(|| MessageParser::new(inner.address()));
@@ -145,6 +190,9 @@ where
         }
         batch.deliver(&inner, now, &mut ready);
         flush(&mut ready);
+    }
+    if let Some((writer, _)) = streaming.take() {
+        writer.fail("Connection closed before the request body ended");
     }
     flush(&mut ready);
     // The writer finishes what is queued, then closes.
@@ -187,7 +235,7 @@ impl Batch {
 }
 
 /// Writes the replies in order.
-async fn write_replies<W: AsyncWrite + Unpin>(
+pub(crate) async fn write_replies<W: AsyncWrite + Unpin>(
     mut writer: W,
     mut queue: mpsc::UnboundedReceiver<Reply>,
 ) {

@@ -4,7 +4,7 @@
 //! messages to. Each side sends only on connections it opened; replies
 //! from the peer (`202`/`404`) are read and discarded.
 
-mod inbound;
+pub(crate) mod inbound;
 mod outbound;
 
 use std::collections::HashMap;

@@ -54,11 +54,31 @@ struct Partial {
     data: BytesMut,
 }
 
+/// Where a request whose body is handed out as it arrives stands.
+enum Streaming {
+    Chunks(Chunk),
+    /// The last data went out; the end is next.
+    Ended,
+}
+
+/// What [`RequestDecoder::next_event`] found.
+pub(crate) enum Decoded {
+    /// A whole request.
+    Request(Request),
+    /// A request whose (chunked) body follows as `Data`, then `End`.
+    Head(Request),
+    /// Some of the streamed body.
+    Data(bytes::Bytes),
+    /// The streamed body is complete.
+    End,
+}
+
 /// Turns the bytes of one connection into requests.
 pub struct RequestDecoder {
     limits: Limits,
     buffer: BytesMut,
     partial: Option<Partial>,
+    streaming: Option<Streaming>,
     failed: bool,
 }
 
@@ -84,6 +104,7 @@ impl RequestDecoder {
             limits,
             buffer: BytesMut::new(),
             partial: None,
+            streaming: None,
             failed: false,
         }
     }
@@ -116,7 +137,61 @@ impl RequestDecoder {
 
     /// Whether no request is partly read (a close now loses nothing).
     pub fn is_idle(&self) -> bool {
-        self.partial.is_none() && self.buffer.is_empty()
+        self.partial.is_none() && self.streaming.is_none() && self.buffer.is_empty()
+    }
+
+    /// Like [`RequestDecoder::next_request`], except that a chunked
+    /// request for which `stream` says so is handed out at its head, its
+    /// body following piece by piece as it arrives (with no size limit).
+    pub(crate) fn next_event(
+        &mut self,
+        stream: impl FnOnce(&Request) -> bool,
+    ) -> Result<Option<Decoded>, WireError> {
+        if self.failed {
+            return Err(WireError::new("decoder already failed"));
+        }
+        self.step_event(stream).inspect_err(|_| self.failed = true)
+    }
+
+    fn step_event(
+        &mut self,
+        stream: impl FnOnce(&Request) -> bool,
+    ) -> Result<Option<Decoded>, WireError> {
+        match &mut self.streaming {
+            Some(Streaming::Ended) => {
+                self.streaming = None;
+                return Ok(Some(Decoded::End));
+            }
+            Some(Streaming::Chunks(chunk)) => {
+                let mut data = BytesMut::new();
+                let done = decode_chunks(chunk, &mut self.buffer, &mut data, usize::MAX)?;
+                return Ok(match (data.is_empty(), done) {
+                    (false, done) => {
+                        if done {
+                            self.streaming = Some(Streaming::Ended);
+                        }
+                        Some(Decoded::Data(data.freeze()))
+                    }
+                    (true, true) => {
+                        self.streaming = None;
+                        Some(Decoded::End)
+                    }
+                    (true, false) => None,
+                });
+            }
+            None => {}
+        }
+        if self.partial.is_none() {
+            let Some(partial) = self.head()? else {
+                return Ok(None);
+            };
+            if matches!(partial.body, Body::Chunked(_)) && stream(&partial.request) {
+                self.streaming = Some(Streaming::Chunks(Chunk::Size));
+                return Ok(Some(Decoded::Head(partial.request)));
+            }
+            self.partial = Some(partial);
+        }
+        Ok(self.step()?.map(Decoded::Request))
     }
 
     fn step(&mut self) -> Result<Option<Request>, WireError> {

@@ -11,7 +11,7 @@ mod response;
 use std::borrow::Cow;
 use std::fmt;
 
-pub(crate) use decoder::parse_query;
+pub(crate) use decoder::{parse_query, Decoded};
 pub use decoder::{Limits, RequestDecoder};
 pub(crate) use encoder::{encode_chunk, encode_chunked_head, LAST_CHUNK};
 pub use encoder::{

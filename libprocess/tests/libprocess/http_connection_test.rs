@@ -2,7 +2,7 @@
 //! requests, responses in order, closing from either side.
 
 use bytes::Bytes;
-use libprocess::http::{self, Connection, Request, Response};
+use libprocess::http::{self, pipe, Connection, Request, Response};
 use libprocess::testing::{await_failed, await_ready};
 use libprocess::{terminate, wait, Future};
 
@@ -161,6 +161,92 @@ fn equality() {
     let b = connect(pid.upid());
     assert_ne!(a, b);
     assert_eq!(a, a.clone());
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn request_streaming() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+    let url = http::url_of(pid.upid(), "requeststreaming");
+    let connection = await_ready(&http::connect(&url));
+
+    let (body, writer) = pipe::pipe();
+    let request = Request {
+        keep_alive: true,
+        reader: Some(body),
+        ..Request::new("POST", url)
+    };
+    let response = connection.send(request, false);
+
+    // The route gets the request before its body.
+    let call = next_call(&calls);
+    let reader = call.request.reader.clone().expect("a streamed body");
+
+    writer.write("Hello");
+    let mut read = Vec::new();
+    while read != b"Hello" {
+        read.extend_from_slice(&await_ready(&reader.read()));
+        assert!(b"Hello".starts_with(&read));
+    }
+    writer.close();
+    assert_eq!(Bytes::new(), await_ready(&reader.read()));
+
+    call.response.set(http::ok("1"));
+    let response = await_ready(&response);
+    assert_eq!("200 OK", response.status());
+    assert_eq!(Bytes::from("1"), response.body_bytes());
+
+    await_ready(&connection.disconnect());
+    await_ready(&connection.disconnected());
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+// Not an upstream test: a streamed body sent to a route that takes whole
+// bodies arrives whole, and the connection goes on serving the requests
+// after it.
+#[test]
+fn request_streaming_whole_body() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+    let connection = connect(pid.upid());
+
+    let (body, writer) = pipe::pipe();
+    let request = Request {
+        keep_alive: true,
+        reader: Some(body),
+        ..Request::new("POST", http::url_of(pid.upid(), "post"))
+    };
+    let response1 = connection.send(request, false);
+    let response2 = connection.send(keep_alive(pid.upid(), "get", "2"), false);
+    writer.write("Hello ");
+    writer.write("World");
+    writer.close();
+
+    // The second request may reach its route first: the first one's
+    // handler runs once its body is all there.
+    let (first, second) = (next_call(&calls), next_call(&calls));
+    let (post, get) = if first.route == "/post" {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    assert_eq!("/post", post.route);
+    assert!(post.request.reader.is_none());
+    assert_eq!(Bytes::from("Hello World"), post.request.body);
+    assert_eq!(Bytes::from("2"), get.request.body);
+
+    // Answered in reverse, the responses still come in request order.
+    get.response.set(http::ok("2"));
+    assert!(response1.is_pending());
+    post.response.set(http::ok("1"));
+
+    assert_eq!(Bytes::from("1"), await_ready(&response1).body_bytes());
+    assert_eq!(Bytes::from("2"), await_ready(&response2).body_bytes());
+
     terminate(&pid, false);
     wait(&pid, None);
 }

@@ -10,7 +10,10 @@ use std::time::Duration as StdDuration;
 use bytes::Bytes;
 use libprocess::http::{self, pipe, Headers, Request, Response, Url};
 use libprocess::testing::{self, await_failed, await_ready};
-use libprocess::{spawn, terminate, wait, Builder, Future, Handlers, Process, Promise, PID};
+use libprocess::{
+    address, dispatch, spawn, terminate, wait, Builder, Future, Handlers, Process, Promise,
+    RouteOptions, PID,
+};
 
 pub(crate) fn listening() -> testing::TestRuntime {
     testing::runtime_with(
@@ -43,6 +46,12 @@ impl Process for HttpProcess {
                 p.call(route, request, None)
             });
         }
+        // Takes its request body as it arrives.
+        handlers.route_with(
+            "/requeststreaming",
+            RouteOptions::default().request_streaming(),
+            |p: &mut HttpProcess, request| p.call("/requeststreaming", request, None),
+        );
         handlers.route_authenticated(
             "/authenticated",
             "realm",
@@ -440,6 +449,259 @@ fn delete() {
     assert_eq!("200 OK", await_ready(&response).status());
     terminate(&pid, false);
     wait(&pid, None);
+}
+
+#[test]
+fn endpoints_help() {
+    let _rt = listening();
+    let (pid, _calls) = http_process();
+    let at = pid.upid().address();
+
+    // The routes are installed once the process has initialized.
+    await_ready(&dispatch(&pid, |_| ()));
+
+    let response = await_ready(&http::request(
+        Request::new("GET", Url::new("http", at.ip(), at.port(), "/help")),
+        false,
+    ));
+    assert_eq!(200, response.code);
+    assert_eq!("200 OK", response.status());
+
+    let mut url = Url::new("http", at.ip(), at.port(), "/help");
+    url.query.insert("format".to_string(), "json".to_string());
+    let response = await_ready(&http::request(Request::new("GET", url), false));
+    assert_eq!(200, response.code);
+    assert_eq!("200 OK", response.status());
+    let json: serde_json::Value =
+        serde_json::from_slice(&response.body_bytes()).expect("valid JSON");
+    assert!(json["processes"]
+        .as_array()
+        .expect("processes")
+        .iter()
+        .any(|process| process["id"] == pid.upid().id()));
+
+    for route in ["body", "a/b/c"] {
+        let path = format!("/help/{}/{}", pid.upid().id(), route);
+        let response = await_ready(&http::request(
+            Request::new("GET", Url::new("http", at.ip(), at.port(), &path)),
+            false,
+        ));
+        assert_eq!(200, response.code, "{}", path);
+        assert_eq!("200 OK", response.status());
+    }
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn endpoints_help_removal() {
+    let _rt = listening();
+    let (pid, _calls) = http_process();
+    let help = |route: &str| {
+        let path = format!("/help/{}/{}", pid.upid().id(), route);
+        let at = address();
+        await_ready(&http::request(
+            Request::new("GET", Url::new("http", at.ip(), at.port(), &path)),
+            false,
+        ))
+    };
+
+    await_ready(&dispatch(&pid, |_| ()));
+
+    let response = help("body");
+    assert_eq!(200, response.code);
+    assert_eq!("200 OK", response.status());
+
+    // Its help goes with the process.
+    terminate(&pid, false);
+    wait(&pid, None);
+
+    let response = help("bogus");
+    assert_eq!(400, response.code);
+    assert_eq!("400 Bad Request", response.status());
+    // Not only the made-up route: the real one too.
+    assert_eq!(400, help("body").code);
+}
+
+#[test]
+fn query_encoding() {
+    let _rt = testing::runtime();
+    // `:`, `\` and `%` go over the wire encoded, and decode to the
+    // literal `C:\foo\bar%3Abaz`.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = listener.local_addr().expect("bound").port();
+    let mut url = Url::new("http", "mesos.apache.org", 80, "/");
+    url.query
+        .insert("path".to_string(), "C:\\foo\\bar%3Abaz".to_string());
+    assert_eq!(
+        "http://mesos.apache.org:80/?path=C%3A%5Cfoo%5Cbar%253Abaz",
+        url.to_string()
+    );
+
+    // What the client writes for it, read off a plain socket.
+    let connection = http::connect(&Url::new("http", "127.0.0.1", port, "/"));
+    let (mut socket, _) = listener.accept().expect("accepts");
+    let connection = await_ready(&connection);
+    let _response = connection.send(Request::new("GET", url), false);
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !received.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = socket.read(&mut buffer).expect("reads");
+        assert!(n > 0, "the request arrives whole");
+        received.extend_from_slice(&buffer[..n]);
+    }
+    let received = String::from_utf8(received).expect("text");
+    assert!(
+        received.starts_with("GET /?path=C%3A%5Cfoo%5Cbar%253Abaz"),
+        "{}",
+        received
+    );
+}
+
+#[test]
+fn path_parse() {
+    let _rt = testing::runtime();
+    let pattern = "/books/{isbn}/chapters/{chapter}";
+    let get =
+        |parse: &std::collections::HashMap<String, String>, key: &str| parse.get(key).cloned();
+
+    let parse = http::path::parse(pattern, "/books/0304827484/chapters/3").expect("parses");
+    assert_eq!(4, parse.len());
+    assert_eq!(Some("books".to_string()), get(&parse, "books"));
+    assert_eq!(Some("0304827484".to_string()), get(&parse, "isbn"));
+    assert_eq!(Some("chapters".to_string()), get(&parse, "chapters"));
+    assert_eq!(Some("3".to_string()), get(&parse, "chapter"));
+
+    let parse = http::path::parse(pattern, "/books/0304827484").expect("parses");
+    assert_eq!(2, parse.len());
+    assert_eq!(Some("books".to_string()), get(&parse, "books"));
+    assert_eq!(Some("0304827484".to_string()), get(&parse, "isbn"));
+
+    let parse = http::path::parse(pattern, "/books/0304827484/chapters").expect("parses");
+    assert_eq!(3, parse.len());
+    assert_eq!(Some("books".to_string()), get(&parse, "books"));
+    assert_eq!(Some("0304827484".to_string()), get(&parse, "isbn"));
+    assert_eq!(Some("chapters".to_string()), get(&parse, "chapters"));
+
+    let error = http::path::parse(pattern, "/foo/0304827484/chapters").expect_err("fails");
+    assert_eq!("Expecting 'books' not 'foo'", error.message());
+
+    let error = http::path::parse(pattern, "/books/0304827484/bar").expect_err("fails");
+    assert_eq!("Expecting 'chapters' not 'bar'", error.message());
+
+    let error =
+        http::path::parse(pattern, "/books/0304827484/chapters/3/foo/bar").expect_err("fails");
+    assert_eq!("Not expecting suffix 'foo/bar'", error.message());
+}
+
+#[test]
+fn request() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+
+    let response = http::request(
+        Request::new("DELETE", http::url_of(pid.upid(), "request")),
+        false,
+    );
+    let call = next_call(&calls);
+    assert_eq!("/request", call.route);
+    assert_eq!("DELETE", call.request.method);
+    assert!(call.request.url.path.ends_with("request"));
+    assert!(call.request.body.is_empty());
+    assert!(call.request.url.query.is_empty());
+    call.response.set(http::ok(""));
+
+    let response = await_ready(&response);
+    assert_eq!(200, response.code);
+    assert_eq!("200 OK", response.status());
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
+#[test]
+fn case_insensitive_headers() {
+    let _rt = testing::runtime();
+    let mut request = Request::default();
+    request.headers.insert("Content-Length", "20");
+    for name in ["Content-Length", "CONTENT-LENGTH", "content-length"] {
+        assert_eq!(Some("20"), request.headers.get(name));
+    }
+    request.headers.insert("content-length", "30");
+    for name in ["content-length", "Content-Length", "CONTENT-LENGTH"] {
+        assert_eq!(Some("30"), request.headers.get(name));
+    }
+
+    let mut response = Response::new(200);
+    response.headers.insert("Content-Type", "application/json");
+    for name in ["Content-Type", "content-type", "CONTENT-TYPE"] {
+        assert_eq!(Some("application/json"), response.headers.get(name));
+    }
+    response.headers.insert("content-type", "text/javascript");
+    for name in ["content-type", "Content-Type", "CONTENT-TYPE"] {
+        assert_eq!(Some("text/javascript"), response.headers.get(name));
+    }
+}
+
+#[test]
+fn accepts() {
+    let _rt = testing::runtime();
+    let with_accept = |accept: &str| {
+        let mut request = Request::default();
+        request.headers.insert("Accept", accept);
+        request
+    };
+
+    // None of these accepts `text/*`.
+    for accept in [
+        "text/*;q=0.0",
+        "text/html;q=0.0",
+        "text/",
+        "text",
+        "foo/*",
+        "foo/*, text/*;q=0.0",
+        "foo/*,\ttext/*;q=0.0",
+        "*/*, text/*;q=0.0",
+        "*/*;q=0.0, foo",
+        "textttt/*",
+    ] {
+        let request = with_accept(accept);
+        assert!(
+            !request.accepts_media_type("text/*"),
+            "Not expecting {} to match 'text/*'",
+            accept
+        );
+        assert!(
+            !request.accepts_media_type("text/html"),
+            "Not expecting {} to match 'text/html'",
+            accept
+        );
+    }
+
+    // All of these accept `text/html`.
+    for accept in [
+        "text/*",
+        "text/*;q=0.1",
+        "text/html",
+        "text/html;q=0.1",
+        "text/bar, text/html,q=0.1",
+        "*/*, text/bar;q=0.5",
+        "*/*;q=0.9, text/foo",
+        "text/foo,\ttext/*;q=0.1",
+        "*/*",
+        "*/*, text/bar",
+        "*/*, foo/*",
+    ] {
+        assert!(
+            with_accept(accept).accepts_media_type("text/html"),
+            "Expecting '{}' to match 'text/html'",
+            accept
+        );
+    }
+
+    // No header: everything is accepted.
+    assert!(Request::default().accepts_media_type("text/html"));
 }
 
 mod url_test {
