@@ -18,6 +18,7 @@ mod limiter;
 mod r#loop;
 pub mod metrics;
 mod mutex;
+pub mod network;
 mod pid;
 mod process;
 mod protobuf;

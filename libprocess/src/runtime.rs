@@ -56,6 +56,7 @@ pub struct Builder {
     ssl: crate::ssl::Flags,
     abort_on_panic: bool,
     simulation: Option<crate::Simulation>,
+    network: Option<(crate::network::Network, Address)>,
 }
 
 impl Builder {
@@ -79,6 +80,14 @@ impl Builder {
     /// [`Simulation`](crate::Simulation)).
     pub fn simulation(mut self, simulation: &crate::Simulation) -> Builder {
         self.simulation = Some(simulation.clone());
+        self
+    }
+
+    /// Puts the runtime on an in-memory `network` at `address` (instead of
+    /// listening on a socket): its UPIDs carry that address, and messages
+    /// and HTTP requests to the network's other addresses go through it.
+    pub fn network(mut self, network: &crate::network::Network, address: Address) -> Builder {
+        self.network = Some((network.clone(), address));
         self
     }
 
@@ -190,9 +199,15 @@ impl Builder {
         } else {
             None
         };
-        let (listener, address) = match self.listen {
-            None => (None, self.address),
-            Some(listen) => {
+        let (listener, address) = match (self.listen, &self.network) {
+            (Some(_), Some(_)) => {
+                return Err(stout::Error::new(
+                    "A runtime either listens on a socket or joins an in-memory network",
+                ))
+            }
+            (None, Some((_, address))) => (None, *address),
+            (None, None) => (None, self.address),
+            (Some(listen), None) => {
                 let listener = std::net::TcpListener::bind(listen).map_err(|e| {
                     stout::Error::errno(format!("Failed to bind on {}", listen), &e)
                 })?;
@@ -242,12 +257,16 @@ impl Builder {
             default_executor: OnceLock::new(),
             metrics: OnceLock::new(),
             transport: OnceLock::new(),
+            network: OnceLock::new(),
             tls,
             http: Default::default(),
             faults: crate::fault::Faults::new(self.abort_on_panic),
             shutdown: AtomicBool::new(false),
         });
         inner.clock.join(&inner);
+        if let Some((network, address)) = &self.network {
+            let _ = inner.network.set(network.attach(*address, &inner)?);
+        }
         *inner.http.delegate.write() = self.delegate;
         let mut threads = Vec::with_capacity(self.workers + 1);
         // A simulation's processes run on whoever waits for them.
@@ -301,6 +320,7 @@ impl Default for Builder {
             ssl: crate::ssl::Flags::default(),
             abort_on_panic: true,
             simulation: None,
+            network: None,
         }
     }
 }
@@ -338,6 +358,9 @@ impl Drop for Runtime {
     fn drop(&mut self) {
         if let Some(transport) = self.inner.transport.get() {
             transport.shutdown();
+        }
+        if let Some(endpoint) = self.inner.network.get() {
+            endpoint.detach();
         }
         self.inner.shutdown.store(true, Ordering::SeqCst);
         if !self.inner.scheduler.is_seeded() {
@@ -393,6 +416,8 @@ pub(crate) struct Inner {
     pub(crate) metrics: OnceLock<Arc<crate::metrics::Registry>>,
     /// Sockets, when the runtime listens.
     transport: OnceLock<crate::transport::Transport>,
+    /// Its place on an in-memory network, when it joined one.
+    pub(crate) network: OnceLock<crate::network::Endpoint>,
     /// TLS for the transport and the HTTP client, when enabled.
     pub(crate) tls: Option<Arc<crate::ssl::Context>>,
     /// The process `defer_here` uses outside any process.
@@ -609,6 +634,11 @@ impl Inner {
                 }
             }
             Some(_) => {}
+            None if to.address() != self.address && self.network.get().is_some() => {
+                if let Some(endpoint) = self.network.get() {
+                    return endpoint.link(linker, to);
+                }
+            }
             None if to.address() != self.address => match self.transport.get() {
                 Some(transport) => {
                     let reconnect = remote == RemoteConnection::Reconnect;
@@ -711,6 +741,9 @@ fn route(inner: &Arc<Inner>, to: &UPID, message: Message) {
     if let Some(cell) = inner.lookup(to) {
         inner.deliver(&cell, Event::Message(Queued::new(message)));
     } else if to.address() != inner.address {
+        if let Some(endpoint) = inner.network.get() {
+            return endpoint.send(message);
+        }
         match inner.transport.get() {
             Some(transport) => transport.send(inner, &message),
             None => {

@@ -336,12 +336,39 @@ pub fn connect(url: &Url) -> Future<Connection> {
     if url.host.is_empty() {
         return Future::failed("Expected URL.ip or URL.domain to be set");
     }
+    if let Some(connection) = connect_in_memory(url) {
+        return connection;
+    }
     let hostname = url
         .host
         .parse::<std::net::IpAddr>()
         .is_err()
         .then(|| url.host.clone());
     spawn_open(Target::Host(url.host.clone(), url.port), scheme, hostname)
+}
+
+/// A connection to a runtime on the current runtime's in-memory network:
+/// the same client and server as over a socket, joined by an in-memory
+/// stream. `None` when the URL names no runtime on such a network.
+fn connect_in_memory(url: &Url) -> Option<Future<Connection>> {
+    let ip = url.host.parse::<std::net::Ipv4Addr>().ok()?;
+    let (peer, local) = crate::network::http_peer(std::net::SocketAddrV4::new(ip, url.port))?;
+    let peer = match peer {
+        Ok(peer) => peer,
+        Err(message) => return Some(Future::failed(message)),
+    };
+    let (client, server) = tokio::io::duplex(64 * 1024);
+    let (local, address) = (SocketAddr::V4(local), SocketAddr::V4(peer.address()));
+    let _io = io().enter();
+    let (reader, writer) = tokio::io::split(server);
+    io().spawn(crate::transport::inbound::serve(
+        reader,
+        writer,
+        local,
+        std::sync::Arc::downgrade(&peer),
+    ));
+    let (reader, writer) = tokio::io::split(client);
+    Some(Future::ready(start(reader, writer, local, address)))
 }
 
 /// Connects to `address`; with [`Scheme::Https`], `peer_hostname` is the
@@ -507,6 +534,9 @@ async fn write_requests(
 /// response: the request is sent without keep-alive).
 pub fn request(mut request: Request, streamed: bool) -> Future<Response> {
     request.keep_alive = false;
+    if let Some(response) = crate::network::request(&mut request, streamed) {
+        return response;
+    }
     connect(&request.url).then(move |connection| {
         let response = connection.send(request, streamed);
         // The connection lives until it is closed.

@@ -78,7 +78,7 @@ async fn connection(
 /// Reads requests until the peer closes, the input is malformed (the
 /// connection is closed, nothing else is affected) or a request asks to
 /// close.
-async fn serve<R, W>(mut reader: R, writer: W, peer: SocketAddr, runtime: Weak<Inner>)
+pub(crate) async fn serve<R, W>(mut reader: R, writer: W, peer: SocketAddr, runtime: Weak<Inner>)
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin + Send + 'static,

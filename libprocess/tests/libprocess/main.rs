@@ -17,6 +17,7 @@ mod limiter_test;
 mod loop_test;
 mod metrics_test;
 mod mutex_test;
+mod network_test;
 mod process_remote_link_test;
 mod process_test;
 mod protobuf_test;
