@@ -24,6 +24,7 @@ mod generated {
 pub mod common;
 pub mod json;
 pub mod master;
+pub mod testing;
 
 pub use common::resources::Resources;
 pub use generated::mesos::*;

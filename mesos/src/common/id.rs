@@ -1,6 +1,7 @@
 //! IDs as a Mesos 1.11 master and agent make them.
 //!
-//! A master's ID is a random UUID, drawn each time it starts. The IDs it
+//! A master's ID is a random UUID, drawn each time it starts (from the
+//! runtime's seedable source, so a simulation replays it). The IDs it
 //! hands out are its own ID and a counter that starts again from zero
 //! with every master: frameworks `<master id>-0000` (four digits at
 //! least), offers `<master id>-O<n>`, agents `<master id>-S<n>`. Being
@@ -11,14 +12,14 @@ use crate::{ContainerId, FrameworkId, OfferId, SlaveId};
 
 /// A new master ID: a random UUID in canonical form.
 pub fn new_master_id() -> String {
-    stout::Uuid::random().to_string()
+    libprocess::random::uuid().to_string()
 }
 
 /// A new top-level container ID, as an agent makes for each executor it
 /// launches: a random UUID.
 pub fn new_container_id() -> ContainerId {
     ContainerId {
-        value: stout::Uuid::random().to_string(),
+        value: libprocess::random::uuid().to_string(),
         parent: None,
     }
 }

@@ -411,7 +411,7 @@ pub fn create_update_operation_status_message(
 /// `uuid` (a random one if none is given) as the `UUID` message.
 pub fn create_uuid(uuid: Option<stout::Uuid>) -> crate::Uuid {
     crate::Uuid {
-        value: uuid_bytes(&uuid.unwrap_or_else(stout::Uuid::random)),
+        value: uuid_bytes(&uuid.unwrap_or_else(libprocess::random::uuid)),
     }
 }
 
@@ -428,7 +428,7 @@ fn uuid_bytes(uuid: &stout::Uuid) -> Bytes {
 pub fn create_master_info(pid: &UPID, hostname: Option<String>) -> MasterInfo {
     let address = pid.address();
     MasterInfo {
-        id: format!("{}-{}", pid, stout::Uuid::random()),
+        id: format!("{}-{}", pid, libprocess::random::uuid()),
         ip: u32::from_ne_bytes(address.ip().octets()),
         port: u32::from(address.port()),
         pid: Some(pid.to_string()),

@@ -1,5 +1,6 @@
 //! The `mesos` crate's tests, one module per suite.
 
+mod call_matchers_test;
 mod helpers;
 mod validation_helpers;
 
