@@ -18,6 +18,7 @@ mod pid;
 mod process;
 mod protobuf;
 mod queue;
+mod reap;
 mod runtime;
 mod scheduler;
 pub mod ssl;
@@ -42,6 +43,7 @@ pub use process::{Handlers, Process};
 pub use protobuf::{name_of, send_protobuf, ProtobufMessage};
 pub use queue::Queue;
 pub use r#loop::{loop_, loop_on, ControlFlow};
+pub use reap::{reap, MAX_REAP_INTERVAL};
 pub use runtime::{
     address, inject_exited, link, link_with, post, self_pid, send, spawn, spawn_unmanaged,
     spawn_with_id, terminate, wait, Builder, EnterGuard, RemoteConnection, Runtime, Spawned,

@@ -12,6 +12,7 @@ mod metrics_test;
 mod process_remote_link_test;
 mod process_test;
 mod protobuf_test;
+mod reap_test;
 mod request_decoder_test;
 mod ssl_test;
 mod statistics_test;
