@@ -12,6 +12,7 @@ pub mod firewall;
 mod future;
 pub mod http;
 mod id;
+pub mod io;
 mod r#loop;
 pub mod metrics;
 mod pid;

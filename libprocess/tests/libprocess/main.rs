@@ -7,6 +7,7 @@ mod future_test;
 mod http_authentication_test;
 mod http_connection_test;
 mod http_test;
+mod io_test;
 mod loop_test;
 mod metrics_test;
 mod process_remote_link_test;
