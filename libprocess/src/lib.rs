@@ -23,6 +23,7 @@ mod reap;
 mod runtime;
 mod scheduler;
 pub mod ssl;
+pub mod subprocess;
 pub mod testing;
 mod time;
 mod transport;

@@ -17,6 +17,7 @@ mod reap_test;
 mod request_decoder_test;
 mod ssl_test;
 mod statistics_test;
+mod subprocess_test;
 mod testing_test;
 mod time_series_test;
 mod transport_test;
