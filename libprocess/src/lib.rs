@@ -13,6 +13,7 @@ pub mod firewall;
 mod future;
 pub mod http;
 mod id;
+pub mod io;
 mod latch;
 mod limiter;
 mod r#loop;
@@ -24,11 +25,13 @@ mod process;
 mod protobuf;
 mod queue;
 pub mod random;
+mod reap;
 mod runtime;
 mod scheduler;
 mod sequence;
 mod simulation;
 pub mod ssl;
+pub mod subprocess;
 pub mod testing;
 mod time;
 mod transport;
@@ -53,6 +56,7 @@ pub use process::{Handlers, Process, RouteOptions};
 pub use protobuf::{name_of, send_protobuf, ProtobufMessage};
 pub use queue::Queue;
 pub use r#loop::{loop_, loop_on, ControlFlow};
+pub use reap::{reap, MAX_REAP_INTERVAL};
 pub use runtime::{
     address, inject_exited, link, link_with, post, self_pid, send, spawn, spawn_unmanaged,
     spawn_with_id, terminate, wait, Builder, EnterGuard, RemoteConnection, Runtime, Spawned,

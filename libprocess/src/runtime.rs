@@ -255,6 +255,7 @@ impl Builder {
             filtering: AtomicBool::new(false),
             tests_filter: OnceLock::new(),
             default_executor: OnceLock::new(),
+            reaper: OnceLock::new(),
             metrics: OnceLock::new(),
             transport: OnceLock::new(),
             network: OnceLock::new(),
@@ -422,6 +423,8 @@ pub(crate) struct Inner {
     pub(crate) tls: Option<Arc<crate::ssl::Context>>,
     /// The process `defer_here` uses outside any process.
     default_executor: OnceLock<UPID>,
+    /// The `__reaper__` process behind `reap`, spawned on first use.
+    reaper: OnceLock<PID<crate::reap::ReaperProcess>>,
     /// The expectations of `testing`, installed as the filter on first use.
     pub(crate) tests_filter: OnceLock<Arc<crate::testing::TestsFilter>>,
     /// Firewall rules, authenticators and the delegate for HTTP.
@@ -663,6 +666,17 @@ impl Inner {
                     .expect("generated ids are unique")
                     .upid()
                     .clone()
+            })
+            .clone()
+    }
+
+    /// The `__reaper__` process of this runtime.
+    pub(crate) fn reaper(self: &Arc<Inner>) -> PID<crate::reap::ReaperProcess> {
+        self.reaper
+            .get_or_init(|| {
+                let id = self.generate_id("__reaper__");
+                self.spawn(crate::reap::ReaperProcess::default(), id, true)
+                    .expect("generated ids are unique")
             })
             .clone()
     }

@@ -792,3 +792,44 @@ pub fn queued_events(pid: &UPID) -> QueuedEvents {
         }
     })
 }
+
+/// `AWAIT_EXPECT_WEXITSTATUS_EQ(code, future)`: the future (a wait status,
+/// as [`reap`](crate::reap) gives it) is ready with the status of a process
+/// that exited with `code`.
+#[track_caller]
+pub fn await_wexitstatus_eq(code: i32, future: &Future<Option<i32>>) {
+    let status = await_ready(future).map(exit_status);
+    if status.and_then(|s| s.code()) != Some(code) {
+        let location = Location::caller();
+        panic!(
+            "AWAIT_WEXITSTATUS_EQ failed at {}:{}: expected exit code {}, got {:?}",
+            location.file(),
+            location.line(),
+            code,
+            status
+        );
+    }
+}
+
+/// `AWAIT_EXPECT_WTERMSIG_EQ(signal, future)`: the future is ready with
+/// the wait status of a process that `signal` terminated.
+#[track_caller]
+pub fn await_wtermsig_eq(signal: i32, future: &Future<Option<i32>>) {
+    use std::os::unix::process::ExitStatusExt;
+    let status = await_ready(future).map(exit_status);
+    if status.and_then(|s| s.signal()) != Some(signal) {
+        let location = Location::caller();
+        panic!(
+            "AWAIT_WTERMSIG_EQ failed at {}:{}: expected signal {}, got {:?}",
+            location.file(),
+            location.line(),
+            signal,
+            status
+        );
+    }
+}
+
+fn exit_status(status: i32) -> std::process::ExitStatus {
+    use std::os::unix::process::ExitStatusExt;
+    std::process::ExitStatus::from_raw(status)
+}

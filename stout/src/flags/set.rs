@@ -441,6 +441,20 @@ impl<F> FlagSet<F> {
         }
     }
 
+    /// The flags as command-line arguments, `--<effective name>=<value>`
+    /// for every flag with a value, in name order (what libprocess'
+    /// `subprocess` appends to a command's arguments).
+    pub fn to_args(&self) -> Vec<String> {
+        self.flags
+            .iter()
+            .filter_map(|(name, flag)| {
+                let value = self.stringify_flag(flag)?;
+                let name = flag.loaded_name.as_deref().unwrap_or(name);
+                Some(format!("--{}={}", name, value))
+            })
+            .collect()
+    }
+
     /// The flags as environment variables: `<prefix><EFFECTIVE_NAME>` for
     /// every flag with a value (stout's `buildEnvironment`).
     pub fn build_environment(&self, prefix: Option<&str>) -> BTreeMap<String, String> {
