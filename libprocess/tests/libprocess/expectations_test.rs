@@ -16,6 +16,8 @@ use libprocess::{
 };
 use stout::Duration;
 
+use crate::testing_test::panic_message;
+
 #[derive(Default)]
 struct Slave {
     pings: usize,
@@ -201,6 +203,53 @@ fn messages_matched_by_content() {
 }
 
 #[test]
+fn one_message_dropped_by_content() {
+    let _rt = testing::runtime();
+    let pid = spawn(Sink { bodies: Vec::new() });
+    let dropped = testing::drop_message_where("call", ANY, &pid, |m| &m.body[..] == b"B");
+    for body in ["A", "B", "B"] {
+        post(&UPID::empty(), pid.upid(), "call", body);
+    }
+    assert_eq!(&testing::await_ready(&dropped).body[..], b"B");
+    // Only the first match: the second B is served.
+    assert_eq!(
+        testing::await_ready(&dispatch(&pid, Sink::bodies)),
+        vec!["A".to_string(), "B".to_string()]
+    );
+    stop(&pid);
+}
+
+#[test]
+fn expect_no_future_messages_where_fails_the_test() {
+    let message = panic_message(catch_unwind(|| {
+        let _rt = testing::runtime();
+        let pid = spawn(Sink { bodies: Vec::new() });
+        testing::expect_no_future_messages_where("call", ANY, &pid, |m| &m.body[..] == b"bad");
+        post(&UPID::empty(), pid.upid(), "call", "good");
+        testing::await_ready(&dispatch(&pid, Sink::bodies));
+        post(&UPID::empty(), pid.upid(), "call", "bad");
+        testing::await_ready(&dispatch(&pid, Sink::bodies));
+    }));
+    assert!(message.starts_with("Unexpected events:"), "{message}");
+    assert!(message.contains("message Eq(\"call\")"), "{message}");
+}
+
+#[test]
+fn expect_no_future_http_requests_fails_the_test() {
+    let message = panic_message(catch_unwind(|| {
+        let _rt = crate::http_test::listening();
+        let pid = spawn(Sink { bodies: Vec::new() });
+        testing::expect_no_future_http_requests(ANY, |r| &r.body[..] == b"bad");
+        let good = http::post(pid.upid(), "api", Headers::new(), Some("good".into()), None);
+        assert_eq!(testing::await_ready(&good).code, 200);
+        let bad = http::post(pid.upid(), "api", Headers::new(), Some("bad".into()), None);
+        testing::await_ready(&bad);
+    }));
+    assert!(message.starts_with("Unexpected events:"), "{message}");
+    assert!(message.contains("HTTP request"), "{message}");
+}
+
+#[test]
 fn http_requests_matched_and_dropped() {
     let _rt = crate::http_test::listening();
     let pid = spawn(Sink { bodies: Vec::new() });
@@ -275,11 +324,3 @@ fn self_pid_in_a_handler() {
     stop(&pid);
 }
 
-fn panic_message(result: std::thread::Result<()>) -> String {
-    let payload = result.expect_err("expected a panic");
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
-}

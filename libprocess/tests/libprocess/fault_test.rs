@@ -13,6 +13,8 @@ use libprocess::{
 };
 use stout::Duration;
 
+use crate::testing_test::panic_message;
+
 /// Panics on `boom`; counts `ping`s.
 #[derive(Default)]
 struct Fragile {
@@ -38,15 +40,6 @@ impl Fragile {
     fn divide(&mut self, by: u32) -> u32 {
         self.pings / by
     }
-}
-
-fn panic_message(result: std::thread::Result<()>) -> String {
-    let payload = result.expect_err("expected a panic");
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
 }
 
 #[test]

@@ -184,24 +184,29 @@ fn intercepted_messages_are_dropped_duplicated_delayed_or_held() {
     assert_eq!(cluster.there_got(), vec!["ping held 2", "ping held 1"]);
 }
 
+impl Cluster {
+    /// Links `here` to `there`; the future of the `exited` it will hear.
+    fn link(&self) -> Future<UPID> {
+        let exit = Promise::new();
+        let exited = exit.future();
+        dispatch(&self.here, move |peer: &mut Peer| peer.exit = Some(exit));
+        libprocess::dispatch!(self.here, Peer::link_to, self.there.upid().clone());
+        exited
+    }
+}
+
 #[test]
 fn a_broken_connection_reaches_linkers() {
     let mut cluster = cluster(4);
     Clock::pause();
-    let exit = Promise::new();
-    let exited = exit.future();
-    dispatch(&cluster.here, move |peer: &mut Peer| peer.exit = Some(exit));
-    libprocess::dispatch!(cluster.here, Peer::link_to, cluster.there.upid().clone());
+    let exited = cluster.link();
     Clock::settle();
     assert!(exited.is_pending());
     cluster.network.break_connection(address(B), address(A));
     assert_eq!(&testing::await_ready(&exited), cluster.there.upid());
 
     // Linked again: the peer's runtime going away breaks it too.
-    let exit = Promise::new();
-    let exited = exit.future();
-    dispatch(&cluster.here, move |peer: &mut Peer| peer.exit = Some(exit));
-    libprocess::dispatch!(cluster.here, Peer::link_to, cluster.there.upid().clone());
+    let exited = cluster.link();
     Clock::settle();
     assert!(exited.is_pending());
     drop(cluster.b.take());
@@ -209,10 +214,7 @@ fn a_broken_connection_reaches_linkers() {
     assert_eq!(cluster.network.hosts(), vec![address(A)]);
 
     // Nobody at the address: a link is reported broken at once.
-    let exit = Promise::new();
-    let exited = exit.future();
-    dispatch(&cluster.here, move |peer: &mut Peer| peer.exit = Some(exit));
-    libprocess::dispatch!(cluster.here, Peer::link_to, cluster.there.upid().clone());
+    let exited = cluster.link();
     assert_eq!(&testing::await_ready(&exited), cluster.there.upid());
 }
 

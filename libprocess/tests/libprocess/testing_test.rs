@@ -10,7 +10,8 @@ struct Silent;
 
 impl Process for Silent {}
 
-fn panic_message(result: std::thread::Result<()>) -> String {
+/// The message of the panic `result` holds (the other suites' too).
+pub(crate) fn panic_message(result: std::thread::Result<()>) -> String {
     let payload = result.expect_err("expected a panic");
     payload
         .downcast_ref::<String>()
