@@ -6,8 +6,15 @@
 //! `test-linkee <upid>` instead pings the linkee at `<upid>` once, prints
 //! who answered and exits (1 when no answer came within 30 seconds): two
 //! OS processes talking, e.g. over TLS with `LIBPROCESS_SSL_*` set.
+//!
+//! `test-linkee --raw` is libprocess' own `test-linkee`: no runtime, a
+//! bare socket on `LIBPROCESS_IP` that takes connections and never
+//! answers nor closes them (also not when the peer shuts its side down),
+//! and exits with success as soon as any bytes arrive. It prints a UPID
+//! naming `linkee` at that socket, for the stale-link tests.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::process::ExitCode;
 
 use bytes::Bytes;
@@ -45,6 +52,9 @@ impl Process for Pinger {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("--raw") {
+        return raw();
+    }
     let runtime = match Builder::from_environment().and_then(|b| b.workers(2).try_build()) {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -99,4 +109,55 @@ fn ping(target: &str) -> ExitCode {
         }
         None => ExitCode::FAILURE,
     }
+}
+
+/// Serves `--raw` until standard input closes.
+fn raw() -> ExitCode {
+    let ip = match std::env::var("LIBPROCESS_IP") {
+        Ok(ip) => match ip.parse::<Ipv4Addr>() {
+            Ok(ip) => ip,
+            Err(_) => {
+                eprintln!(
+                    "test-linkee: LIBPROCESS_IP must be an IPv4 address, got '{}'",
+                    ip
+                );
+                return ExitCode::FAILURE;
+            }
+        },
+        Err(_) => Ipv4Addr::LOCALHOST,
+    };
+    let listener = match TcpListener::bind((ip, 0)) {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("test-linkee: could not listen on {}: {}", ip, error);
+            return ExitCode::FAILURE;
+        }
+    };
+    let Ok(SocketAddr::V4(address)) = listener.local_addr() else {
+        eprintln!("test-linkee: no IPv4 address to listen on");
+        return ExitCode::FAILURE;
+    };
+    println!("{}", UPID::new("linkee", address));
+    let _ = std::io::stdout().flush();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut buffer = [0u8; 1024];
+                if matches!(stream.read(&mut buffer), Ok(n) if n > 0) {
+                    // Any message means "exit", as upstream's linkee does.
+                    std::process::exit(0);
+                }
+                // Never closed: the peer must find a stale connection
+                // out by itself.
+                std::mem::forget(stream);
+            });
+        }
+    });
+    for line in std::io::stdin().lock().lines() {
+        if line.is_err() {
+            break;
+        }
+    }
+    ExitCode::SUCCESS
 }
