@@ -23,6 +23,7 @@ mod protobuf_test;
 mod request_decoder_test;
 mod sequence_test;
 mod simulation_test;
+mod ssl_interop_test;
 mod ssl_test;
 mod statistics_test;
 mod testing_test;
