@@ -21,6 +21,10 @@ use crate::future::{Future, Promise};
 use crate::runtime::Inner;
 use crate::{Clock, Runtime, PID, UPID};
 
+mod stale;
+pub(crate) use stale::connected;
+pub use stale::stale_next_connection;
+
 /// How long the await helpers wait by default (libprocess'
 /// `TEST_AWAIT_TIMEOUT`).
 pub const AWAIT_TIMEOUT: Duration = Duration::from_secs(15);

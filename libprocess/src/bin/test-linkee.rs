@@ -6,8 +6,15 @@
 //! `test-linkee <upid>` instead pings the linkee at `<upid>` once, prints
 //! who answered and exits (1 when no answer came within 30 seconds): two
 //! OS processes talking, e.g. over TLS with `LIBPROCESS_SSL_*` set.
+//!
+//! `test-linkee --raw` is libprocess' own `test-linkee`: no runtime, a
+//! bare socket on `LIBPROCESS_IP` that takes connections and never
+//! answers nor closes them (also not when the peer shuts its side down),
+//! and exits with success as soon as any bytes arrive. It prints a UPID
+//! naming `linkee` at that socket, for the stale-link tests.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::process::ExitCode;
 
 use bytes::Bytes;
@@ -45,6 +52,10 @@ impl Process for Pinger {
 }
 
 fn main() -> ExitCode {
+    let _ = tracing::subscriber::set_global_default(Stderr);
+    if std::env::args().nth(1).as_deref() == Some("--raw") {
+        return raw();
+    }
     let runtime = match Builder::from_environment().and_then(|b| b.workers(2).try_build()) {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -98,5 +109,106 @@ fn ping(target: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => ExitCode::FAILURE,
+    }
+}
+
+/// Serves `--raw` until standard input closes.
+fn raw() -> ExitCode {
+    let ip = match std::env::var("LIBPROCESS_IP") {
+        Ok(ip) => match ip.parse::<Ipv4Addr>() {
+            Ok(ip) => ip,
+            Err(_) => {
+                eprintln!(
+                    "test-linkee: LIBPROCESS_IP must be an IPv4 address, got '{}'",
+                    ip
+                );
+                return ExitCode::FAILURE;
+            }
+        },
+        Err(_) => Ipv4Addr::LOCALHOST,
+    };
+    let listener = match TcpListener::bind((ip, 0)) {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("test-linkee: could not listen on {}: {}", ip, error);
+            return ExitCode::FAILURE;
+        }
+    };
+    let Ok(SocketAddr::V4(address)) = listener.local_addr() else {
+        eprintln!("test-linkee: no IPv4 address to listen on");
+        return ExitCode::FAILURE;
+    };
+    println!("{}", UPID::new("linkee", address));
+    let _ = std::io::stdout().flush();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut buffer = [0u8; 1024];
+                if matches!(stream.read(&mut buffer), Ok(n) if n > 0) {
+                    // Any message means "exit", as upstream's linkee does.
+                    std::process::exit(0);
+                }
+                // Never closed: the peer must find a stale connection
+                // out by itself.
+                std::mem::forget(stream);
+            });
+        }
+    });
+    for line in std::io::stdin().lock().lines() {
+        if line.is_err() {
+            break;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Prints the runtime's warnings and errors to standard error (a failed
+/// TLS handshake says why there), without a logging crate.
+struct Stderr;
+
+impl tracing::Subscriber for Stderr {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        *metadata.level() <= tracing::Level::WARN
+    }
+
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::WARN)
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut line = format!(
+            "test-linkee: {} {}:",
+            event.metadata().level(),
+            event.metadata().target()
+        );
+        event.record(&mut Fields(&mut line));
+        eprintln!("{}", line);
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// An event's message and fields, appended to a line.
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        use std::fmt::Write;
+        let _ = if field.name() == "message" {
+            write!(self.0, " {:?}", value)
+        } else {
+            write!(self.0, " {}={:?}", field.name(), value)
+        };
     }
 }

@@ -13,7 +13,7 @@ use rustls::crypto::ring::{self, cipher_suite as suite};
 use rustls::crypto::{CryptoProvider, SupportedKxGroup};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::{NoServerSessionStorage, WebPkiClientVerifier};
-use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedCipherSuite};
+use rustls::{ClientConfig, RootCertStore, ServerConfig, SignatureAlgorithm, SupportedCipherSuite};
 use stout::{Error, Try};
 
 use super::verify::{LegacyCheck, ServerVerifier};
@@ -63,6 +63,11 @@ pub(crate) struct Context {
     pub(super) client_check: Option<LegacyCheck>,
     /// The `legacy` name check after a server's handshake.
     pub(super) server_check: Option<LegacyCheck>,
+    /// OpenSSL's names of the TLS 1.2 suites a peer may use with this
+    /// side's server (those its key can sign for), and with its client:
+    /// what a failed handshake for want of a shared suite suggests.
+    pub(super) server_suites: String,
+    pub(super) client_suites: String,
 }
 
 impl Context {
@@ -77,6 +82,11 @@ impl Context {
         let certificates = load_certificates(cert_file)?;
         let key = load_key(key_file)?;
         let provider = Arc::new(provider(flags)?);
+        let client_suites = tls12_names(&provider, None);
+        let server_suites = match provider.key_provider.load_private_key(key.clone_key()) {
+            Ok(signer) => tls12_names(&provider, Some(signer.algorithm())),
+            Err(_) => client_suites.clone(),
+        };
         let versions = versions(flags)?;
         let algorithms = provider.signature_verification_algorithms;
         let depth = usize::try_from(flags.verification_depth).unwrap_or(usize::MAX);
@@ -141,6 +151,8 @@ impl Context {
             support_downgrade: flags.support_downgrade,
             client_check: (legacy && verifies_server).then(|| check.clone()),
             server_check: (legacy && requires_client).then_some(check),
+            server_suites,
+            client_suites,
         })
     }
 }
@@ -197,6 +209,25 @@ fn provider(flags: &Flags) -> Try<CryptoProvider> {
         provider.kx_groups = groups;
     }
     Ok(provider)
+}
+
+/// OpenSSL's names of the TLS 1.2 suites `provider` has, joined as
+/// `LIBPROCESS_SSL_CIPHERS` takes them; with `key`, only those a key of
+/// that kind can authenticate (ECDSA suites for ECDSA and Ed25519 keys).
+fn tls12_names(provider: &CryptoProvider, key: Option<SignatureAlgorithm>) -> String {
+    let wanted = match key {
+        Some(SignatureAlgorithm::RSA) => Some("-RSA-"),
+        Some(SignatureAlgorithm::ECDSA | SignatureAlgorithm::ED25519) => Some("-ECDSA-"),
+        _ => None,
+    };
+    CIPHERS
+        .iter()
+        .filter(|(name, suite)| {
+            provider.cipher_suites.contains(suite) && wanted.is_none_or(|w| name.contains(w))
+        })
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// An OpenSSL list: names separated by colons, commas or spaces.

@@ -15,4 +15,4 @@ mod verify;
 
 pub(crate) use context::Context;
 pub use flags::{Flags, HostnameValidationScheme};
-pub(crate) use stream::{accept, connect, write_all_flushed, Stream};
+pub(crate) use stream::{accept, connect, is_no_shared_cipher, write_all_flushed, Stream};

@@ -44,7 +44,8 @@ pub(crate) async fn accept(
     }
     let stream = TlsAcceptor::from(context.server.clone())
         .accept(tcp)
-        .await?;
+        .await
+        .map_err(|error| explain(error, &peer.to_string(), context, Side::Server))?;
     if let Some(check) = &context.server_check {
         check
             .check(peer_certificate(stream.get_ref().1), None, Some(peer.ip()))
@@ -110,7 +111,8 @@ async fn handshake(
     };
     let stream = TlsConnector::from(context.client.clone())
         .connect(name, tcp)
-        .await?;
+        .await
+        .map_err(|error| explain(error, &address.to_string(), context, Side::Client))?;
     if let Some(check) = &context.client_check {
         check
             .check(
@@ -122,6 +124,82 @@ async fn handshake(
             .map_err(|e| io::Error::new(io::ErrorKind::PermissionDenied, e))?;
     }
     Ok(Stream::Tls(Box::new(TlsStream::Client(stream))))
+}
+
+/// Which end of a handshake this side was.
+#[derive(Clone, Copy)]
+enum Side {
+    Server,
+    Client,
+}
+
+/// A handshake that failed for want of a cipher suite both sides have:
+/// the error says which setting fixes it.
+#[derive(Debug)]
+struct NoSharedCipher(String);
+
+impl std::fmt::Display for NoSharedCipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NoSharedCipher {}
+
+/// Whether `error` is a handshake's failure for want of a shared suite
+/// (already logged as an error, where it was found).
+pub(crate) fn is_no_shared_cipher(error: &io::Error) -> bool {
+    error.get_ref().is_some_and(|e| e.is::<NoSharedCipher>())
+}
+
+/// A failed handshake's error. When no cipher suite was shared (rustls'
+/// server finds no suite, or no ECDHE group, in the ClientHello; a client
+/// gets the peer's `handshake_failure` alert, which OpenSSL sends for "no
+/// shared cipher"), logs an error naming `LIBPROCESS_SSL_CIPHERS` and the suites
+/// the peer could use with this side, and returns that instead: rustls'
+/// own words do not say what to change, and a C++ libprocess peer with
+/// its default cipher list offers only suites rustls lacks.
+fn explain(error: io::Error, peer: &str, context: &Context, side: Side) -> io::Error {
+    let cause = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>());
+    let (what, suites) = match (side, cause) {
+        (
+            Side::Server,
+            Some(rustls::Error::PeerIncompatible(
+                rustls::PeerIncompatible::NoCipherSuitesInCommon,
+            )),
+        ) => (
+            "the peer offered no cipher suite this side has",
+            &context.server_suites,
+        ),
+        // What rustls finds first when the peer offers no ECDHE suite at
+        // all (OpenSSL then names no curve), as C++ libprocess' default
+        // list does.
+        (
+            Side::Server,
+            Some(rustls::Error::PeerIncompatible(rustls::PeerIncompatible::NoKxGroupsInCommon)),
+        ) => (
+            "the peer offered no key exchange this side has, as a peer offering no ECDHE \
+             cipher suite does (if it offered some, compare LIBPROCESS_SSL_ECDH_CURVES)",
+            &context.server_suites,
+        ),
+        (
+            Side::Client,
+            Some(rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure)),
+        ) => (
+            "the peer refused it (handshake_failure), most likely for want of a shared cipher suite",
+            &context.client_suites,
+        ),
+        _ => return error,
+    };
+    let message = format!(
+        "TLS handshake with {} failed: {}. Set LIBPROCESS_SSL_CIPHERS on the peer to suites \
+         this side supports: {} (C++ libprocess' default list names none of them)",
+        peer, what, suites
+    );
+    tracing::error!("{}", message);
+    io::Error::new(error.kind(), NoSharedCipher(message))
 }
 
 /// The certificate the peer presented (the first of its chain).

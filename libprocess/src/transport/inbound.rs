@@ -69,6 +69,8 @@ async fn connection(
             let (reader, writer) = tokio::io::split(stream);
             serve(reader, writer, peer, runtime).await;
         }
+        // Already logged as an error, with what to change.
+        Err(error) if ssl::is_no_shared_cipher(&error) => {}
         Err(error) => {
             tracing::warn!(%error, %peer, "Failed to accept a TLS connection");
         }

@@ -173,6 +173,7 @@ async fn run(
     };
     let result = match ssl::connect(address.into(), None, tls.as_deref(), true).await {
         Ok(Stream::Plain(stream)) => {
+            crate::testing::connected(&runtime, address, &stream);
             let (mut reader, mut writer) = stream.into_split();
             let result = connection(&mut reader, &mut writer, &outbox, &persistent, retire).await;
             if let (Ok(Ended::Drained), Ok(stream)) = (&result, reader.reunite(writer)) {
@@ -181,6 +182,7 @@ async fn run(
             result
         }
         Ok(Stream::Tls(stream)) => {
+            crate::testing::connected(&runtime, address, stream.get_ref().0);
             let (mut reader, mut writer) = tokio::io::split(stream);
             let result = connection(&mut reader, &mut writer, &outbox, &persistent, retire).await;
             if result.as_ref().is_ok_and(|ended| *ended == Ended::Drained) {

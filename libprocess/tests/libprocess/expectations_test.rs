@@ -323,4 +323,3 @@ fn self_pid_in_a_handler() {
     assert!(message.contains("outside its own handlers"), "{message}");
     stop(&pid);
 }
-

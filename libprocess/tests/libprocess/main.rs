@@ -26,6 +26,7 @@ mod reap_test;
 mod request_decoder_test;
 mod sequence_test;
 mod simulation_test;
+mod ssl_interop_test;
 mod ssl_test;
 mod statistics_test;
 mod subprocess_test;

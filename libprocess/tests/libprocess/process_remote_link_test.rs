@@ -17,7 +17,18 @@ fn linkee() -> (Child, UPID) {
 
 /// Starts the helper on loopback with `environment` added to its own.
 pub(crate) fn linkee_with(environment: &[(String, String)]) -> (Child, UPID) {
+    start_linkee(&[], environment)
+}
+
+/// Starts the helper as libprocess' own linkee: a bare socket that never
+/// answers, and exits when it receives anything.
+fn raw_linkee() -> (Child, UPID) {
+    start_linkee(&["--raw"], &[])
+}
+
+fn start_linkee(arguments: &[&str], environment: &[(String, String)]) -> (Child, UPID) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_test-linkee"))
+        .args(arguments)
         .env("LIBPROCESS_IP", "127.0.0.1")
         .env_remove("LIBPROCESS_PORT")
         .envs(environment.iter().map(|(k, v)| (k, v)))
@@ -219,6 +230,31 @@ fn remote_link_leak() {
     testing::await_eq(pid.clone(), &exited);
     terminate(&process, false);
     wait(&process, None);
+}
+
+// The link's socket goes stale unbeknownst to the transport (its write
+// side shut down, the linkee none the wiser and silent): nothing is
+// noticed until the next send fails, which breaks the link.
+#[test]
+fn remote_use_stale_link() {
+    let _rt = listening();
+    let (mut child, pid) = raw_linkee();
+    let (process, exited) = remote_link_test_process(&pid);
+    let stale = testing::stale_next_connection(pid.address());
+    testing::await_ready(&dispatch(&process, |p| p.linkup()));
+    testing::await_ready(&stale);
+    assert!(exited.is_pending());
+
+    testing::await_ready(&dispatch(&process, |p| p.ping_linkee()));
+    testing::await_eq(pid.clone(), &exited);
+    let all = testing::await_ready(&dispatch(&process, |p| p.exited.clone()));
+    assert_eq!(vec![pid], all);
+    terminate(&process, false);
+    wait(&process, None);
+    // Nothing reached the linkee so far (it exits on any bytes).
+    assert!(child.try_wait().expect("polls the helper").is_none());
+    child.kill().expect("kills the helper");
+    child.wait().expect("reaps the helper");
 }
 
 // A relinked connection carries the messages sent after the relink: the

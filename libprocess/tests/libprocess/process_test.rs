@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use libprocess::testing::{self, ANY};
 use libprocess::{
-    async_, defer, defer_here, delay, dispatch, dispatch_method, inject_exited, link, post, run,
+    defer, defer_here, delay, dispatch, dispatch_method, inject_exited, link, post, run,
     self_typed, spawn, spawn_unmanaged, terminate, wait, Clock, EventRef, Executor, Future,
     Handlers, Process, Promise, PID, UPID,
 };
@@ -803,17 +803,27 @@ fn itoa1(i: &i32) -> Future<String> {
     Future::ready(i.to_string())
 }
 
+fn itoa2(i: &i32) -> String {
+    i.to_string()
+}
+
+// `async` is a keyword: the test is `async_`, as the function it tests.
+// C++ passes arguments to `async`; a Rust closure captures them.
 #[test]
-fn async_test() {
+fn async_() {
+    use libprocess::async_;
     let _rt = testing::runtime();
     assert_eq!(testing::await_ready(&async_(foo)), 1);
-    assert_eq!(testing::await_ready(&async_(|| 10)), 10);
-    assert_eq!(testing::await_ready(&async_(|| 10 + 20)), 30);
-    assert_eq!(testing::await_ready(&async_(|| 10 + 20 + 30)), 60);
-    assert_eq!(testing::await_ready(&async_(|| 10 + 20 + 30 + 40)), 100);
+    let (a, b, c, d) = (10, 20, 30, 40);
+    assert_eq!(testing::await_ready(&async_(move || a)), 10);
+    assert_eq!(testing::await_ready(&async_(move || a + b)), 30);
+    assert_eq!(testing::await_ready(&async_(move || a + b + c)), 60);
+    assert_eq!(testing::await_ready(&async_(move || a + b + c + d)), 100);
+
+    // A complex argument, and a function returning a future.
     let i = Arc::new(42);
     let j = i.clone();
-    assert_eq!(testing::await_ready(&async_(move || j.to_string())), "42");
+    assert_eq!(testing::await_ready(&async_(move || itoa2(&j))), "42");
     let nested = async_(move || itoa1(&i));
     let inner = testing::await_ready(&nested);
     assert_eq!(testing::await_ready(&inner), "42");
@@ -917,6 +927,75 @@ fn received(messages: &std::sync::mpsc::Receiver<(UPID, bytes::Bytes)>) -> (UPID
     messages
         .recv_timeout(std::time::Duration::from_secs(15))
         .expect("the handler ran")
+}
+
+// A raw socket speaking the wire format delivers a message; beyond the
+// C++ test, the answers (`202`, `404` for no such process) and a message
+// back over a connection of the runtime's own, byte for byte.
+#[test]
+fn remote() {
+    use std::io::Write;
+
+    use crate::transport_test::read_until;
+    use libprocess::wire::message_bytes;
+    use libprocess::Message;
+
+    let rt = crate::http_test::listening();
+    let address = rt.runtime().address();
+    let (pid, messages) = remote_process(None);
+    assert_eq!(pid.upid().address(), address);
+
+    let mut socket = std::net::TcpStream::connect(address).expect("connects");
+    let sender = match socket.local_addr().expect("bound") {
+        std::net::SocketAddr::V4(sender) => sender,
+        other => panic!("not IPv4: {}", other),
+    };
+    let from = UPID::new("sender", sender);
+    let message = Message {
+        name: "handler".into(),
+        from: from.clone(),
+        to: pid.upid().clone(),
+        body: bytes::Bytes::from_static(b"hello world"),
+    };
+    socket.write_all(&message_bytes(&message)).expect("writes");
+    let (sender, body) = received(&messages);
+    assert_eq!(bytes::Bytes::from("hello world"), body);
+    assert_eq!(from, sender);
+    let reply = read_until(&mut socket, b"\r\n\r\n");
+    assert!(
+        reply.starts_with(b"HTTP/1.1 202 Accepted\r\n"),
+        "{:?}",
+        String::from_utf8_lossy(&reply)
+    );
+
+    let nobody = Message {
+        to: UPID::new("nosuch", address),
+        ..message
+    };
+    socket.write_all(&message_bytes(&nobody)).expect("writes");
+    let reply = read_until(&mut socket, b"404 Not Found.");
+    assert!(reply.starts_with(b"HTTP/1.1 404 Not Found\r\n"));
+
+    let peer = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let to = match peer.local_addr().expect("bound") {
+        std::net::SocketAddr::V4(address) => UPID::new("peer", address),
+        other => panic!("not IPv4: {}", other),
+    };
+    let target = to.clone();
+    dispatch(&pid, move |_| {
+        libprocess::send(&target, "pong", &b"back"[..])
+    });
+    let (mut inbound, _) = peer.accept().expect("a connection from the runtime");
+    let expected = message_bytes(&Message {
+        name: "pong".into(),
+        from: pid.upid().clone(),
+        to,
+        body: bytes::Bytes::from_static(b"back"),
+    });
+    assert_eq!(expected, read_until(&mut inbound, b"0\r\n\r\n"));
+
+    terminate(&pid, false);
+    wait(&pid, None);
 }
 
 #[test]

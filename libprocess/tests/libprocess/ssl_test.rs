@@ -18,12 +18,12 @@ use libprocess::{spawn, spawn_with_id, Builder, Future, Handlers, Process, Promi
 use crate::process_remote_link_test::{burst_between_os_processes, linkee_with, Linker};
 
 /// Key and certificate files for the tests, in a temporary directory.
-struct Certificates {
+pub(crate) struct Certificates {
     dir: tempfile::TempDir,
 }
 
 impl Certificates {
-    fn new() -> Certificates {
+    pub(crate) fn new() -> Certificates {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
         if let Ok(name) = dns_lookup::lookup_addr(&IpAddr::V4(Ipv4Addr::LOCALHOST)) {
@@ -34,7 +34,7 @@ impl Certificates {
         Certificates { dir }
     }
 
-    fn path(&self, name: &str) -> String {
+    pub(crate) fn path(&self, name: &str) -> String {
         self.dir.path().join(name).display().to_string()
     }
 
@@ -57,13 +57,13 @@ impl Certificates {
     }
 
     /// A helper process' environment: TLS with the good certificate.
-    fn environment(&self, more: &[(&str, &str)]) -> Vec<(String, String)> {
+    pub(crate) fn environment(&self, more: &[(&str, &str)]) -> Vec<(String, String)> {
         self.variables("good", more)
     }
 
     /// Settings as [`Certificates::variables`] give them (later
     /// variables override earlier ones).
-    fn flags(&self, which: &str, more: &[(&str, &str)]) -> Flags {
+    pub(crate) fn flags(&self, which: &str, more: &[(&str, &str)]) -> Flags {
         let variables: HashMap<String, String> = self.variables(which, more).into_iter().collect();
         Flags::from_variables(|name| variables.get(name).cloned()).expect("valid settings")
     }
@@ -603,6 +603,89 @@ fn unsupported_settings_are_startup_errors() {
     );
     let error = start(certificates.flags("good", &[("LIBPROCESS_SSL_ECDH_CURVES", "P-521")]));
     assert!(error.contains("P-521"), "{}", error);
+}
+
+/// rustls' server side of a TLS connection, with the good certificate.
+pub(crate) fn rustls_server(
+    certificates: &Certificates,
+    suites: Option<Vec<rustls::SupportedCipherSuite>>,
+) -> tokio_rustls::TlsAcceptor {
+    let mut provider = rustls::crypto::ring::default_provider();
+    if let Some(suites) = suites {
+        provider.cipher_suites = suites;
+    }
+    let read = |name: &str| {
+        std::fs::read(certificates.path(name)).expect("reads the test's certificate files")
+    };
+    let chain = rustls_pemfile::certs(&mut &read("good_cert.pem")[..])
+        .collect::<Result<Vec<_>, _>>()
+        .expect("a certificate");
+    let key = rustls_pemfile::private_key(&mut &read("good_key.pem")[..])
+        .expect("a key file")
+        .expect("a key");
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(provider))
+        .with_safe_default_protocol_versions()
+        .expect("valid versions")
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("a usable certificate");
+    tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config))
+}
+
+/// libprocess' `ShutdownThenSend`: a TLS socket shut down (close_notify,
+/// then the TCP write side) fails the next send at once, without hanging
+/// or panicking. The socket is the accepting end of a connection our
+/// runtime made for a link (with rustls' server standing in for the
+/// listening socket the C++ test makes), so the runtime's side is checked
+/// too: it sees the peer's shutdown as the link breaking.
+#[test]
+fn shutdown_then_send() {
+    use tokio::io::AsyncWriteExt;
+
+    let certificates = Certificates::new();
+    let runtime = Builder::default()
+        .workers(2)
+        .listen(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
+        .ssl(certificates.flags("good", &[]))
+        .build();
+    let _enter = runtime.enter();
+    let io = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let listener = io
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("binds");
+    let peer = match listener.local_addr().expect("bound") {
+        SocketAddr::V4(address) => libprocess::UPID::new("peer", address),
+        other => panic!("not IPv4: {}", other),
+    };
+    let exited = Promise::new();
+    let exited_future = exited.future();
+    let linker = spawn(Linker {
+        pid: peer.clone(),
+        pong: None,
+        exited: Some(exited),
+    });
+
+    let acceptor = rustls_server(&certificates, None);
+    let sent = io.block_on(async {
+        let (tcp, _) = listener.accept().await.expect("the runtime connects");
+        let mut socket = acceptor.accept(tcp).await.expect("the handshake completes");
+        socket.shutdown().await.expect("shuts down");
+        let send = async {
+            socket.write_all(b"Hello World").await?;
+            socket.flush().await
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(15), send)
+            .await
+            .expect("the send does not hang")
+    });
+    assert!(sent.is_err(), "a send after shutdown succeeded");
+
+    assert_eq!(peer, await_ready(&exited_future));
+    libprocess::terminate(&linker, true);
+    libprocess::wait(&linker, None);
 }
 
 /// Messages between two OS processes over TLS: the helper reads its

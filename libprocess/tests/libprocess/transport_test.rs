@@ -1,6 +1,7 @@
-//! Messages over sockets: libprocess' `ProcessTest.Remote` and the
-//! intent of `ProcessRemoteLinkTest.RemoteLink`, with runtimes that
-//! listen on loopback.
+//! Messages over sockets between runtimes that listen on loopback (the
+//! intent of `ProcessRemoteLinkTest.RemoteLink` without a helper process),
+//! and the transport's own rules. `ProcessTest.Remote` is
+//! `process_test::remote`.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
@@ -46,7 +47,7 @@ fn handler() -> (libprocess::PID<Handler>, Future<Message>) {
     )
 }
 
-fn read_until(stream: &mut TcpStream, needle: &[u8]) -> Vec<u8> {
+pub(crate) fn read_until(stream: &mut TcpStream, needle: &[u8]) -> Vec<u8> {
     let mut received = Vec::new();
     let mut buffer = [0u8; 4096];
     while !received.windows(needle.len()).any(|w| w == needle) {
@@ -59,69 +60,6 @@ fn read_until(stream: &mut TcpStream, needle: &[u8]) -> Vec<u8> {
         received.extend_from_slice(&buffer[..n]);
     }
     received
-}
-
-#[test]
-fn remote() {
-    let rt = listening();
-    let address = rt.runtime().address();
-    assert_ne!(address.port(), 0);
-    let (pid, received) = handler();
-    assert_eq!(pid.upid().address(), address);
-
-    // A peer that is not us: a raw socket speaking the wire format.
-    let peer = TcpListener::bind(loopback()).unwrap();
-    let peer_address = match peer.local_addr().unwrap() {
-        std::net::SocketAddr::V4(a) => a,
-        _ => unreachable!(),
-    };
-    let from = UPID::new("peer", peer_address);
-    let mut socket = TcpStream::connect(address).unwrap();
-    socket
-        .write_all(&message_bytes(&Message {
-            name: "handler".into(),
-            from: from.clone(),
-            to: pid.upid().clone(),
-            body: Bytes::from_static(b"hello"),
-        }))
-        .unwrap();
-    let message = testing::await_ready(&received);
-    assert_eq!(message.from, from);
-    assert_eq!(&message.body[..], b"hello");
-    let reply = read_until(&mut socket, b"\r\n\r\n");
-    assert!(
-        reply.starts_with(b"HTTP/1.1 202 Accepted\r\n"),
-        "{:?}",
-        String::from_utf8_lossy(&reply)
-    );
-
-    // A message to a process that does not exist is answered 404.
-    socket
-        .write_all(&message_bytes(&Message {
-            name: "handler".into(),
-            from: from.clone(),
-            to: UPID::new("nosuch", address),
-            body: Bytes::new(),
-        }))
-        .unwrap();
-    let reply = read_until(&mut socket, b"404 Not Found.");
-    assert!(reply.starts_with(b"HTTP/1.1 404 Not Found\r\n"));
-
-    // Our process sends to the peer over a connection of its own, with
-    // libprocess' exact encoding.
-    libprocess::dispatch(&pid, move |_| send(&from, "pong", &b"back"[..]));
-    let (mut inbound, _) = peer.accept().unwrap();
-    let bytes = read_until(&mut inbound, b"0\r\n\r\n");
-    let expected = message_bytes(&Message {
-        name: "pong".into(),
-        from: pid.upid().clone(),
-        to: UPID::new("peer", peer_address),
-        body: Bytes::from_static(b"back"),
-    });
-    assert_eq!(bytes, expected);
-
-    terminate(&pid, true);
-    wait(&pid, None);
 }
 
 /// Answers `ping` with `pong`.

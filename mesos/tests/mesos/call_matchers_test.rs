@@ -98,15 +98,6 @@ fn calls_inside_messages() {
         lp::await_ready(&dispatch(&master, Master::calls)),
         vec![call::Type::Subscribe as i32, call::Type::Teardown as i32]
     );
-
-    // One dropped, the next served; and a type that must not come.
-    let dropped = testing::drop_http_call::<Call>(call::Type::Revive, ANY, ContentType::Protobuf);
-    assert_eq!(lp::await_ready(&post(call::Type::Revive, false)).code, 500);
-    assert_eq!(lp::await_ready(&dropped).body, call(call::Type::Revive).encode_to_vec());
-    assert_eq!(lp::await_ready(&post(call::Type::Revive, false)).code, 202);
-    testing::expect_no_future_http_calls::<Call>(call::Type::Kill, ANY, ContentType::Json);
-    // The same type in the other encoding does not count.
-    assert_eq!(lp::await_ready(&post(call::Type::Kill, false)).code, 202);
 }
 
 #[test]
@@ -115,9 +106,17 @@ fn one_call_dropped() {
     let master = spawn(Master::default());
     let dropped = testing::drop_call::<Call>(call::Type::Accept, ANY, &master);
     for kind in [call::Type::Accept, call::Type::Accept] {
-        post(&UPID::empty(), master.upid(), "mesos.scheduler.Call", call(kind).encode_to_vec());
+        post(
+            &UPID::empty(),
+            master.upid(),
+            "mesos.scheduler.Call",
+            call(kind).encode_to_vec(),
+        );
     }
-    assert_eq!(lp::await_ready(&dropped).r#type, Some(call::Type::Accept as i32));
+    assert_eq!(
+        lp::await_ready(&dropped).r#type,
+        Some(call::Type::Accept as i32)
+    );
     // Only the first: the second accept is served.
     assert_eq!(
         lp::await_ready(&dispatch(&master, Master::calls)),
@@ -198,4 +197,16 @@ fn calls_inside_http_requests() {
         lp::await_ready(&dispatch(&master, Master::calls)),
         vec![call::Type::Subscribe as i32, call::Type::Teardown as i32]
     );
+
+    // One dropped, the next served; and a type that must not come.
+    let dropped = testing::drop_http_call::<Call>(call::Type::Revive, ANY, ContentType::Protobuf);
+    assert_eq!(lp::await_ready(&post(call::Type::Revive, false)).code, 500);
+    assert_eq!(
+        lp::await_ready(&dropped).body,
+        call(call::Type::Revive).encode_to_vec()
+    );
+    assert_eq!(lp::await_ready(&post(call::Type::Revive, false)).code, 202);
+    testing::expect_no_future_http_calls::<Call>(call::Type::Kill, ANY, ContentType::Json);
+    // The same type in the other encoding does not count.
+    assert_eq!(lp::await_ready(&post(call::Type::Kill, false)).code, 202);
 }
