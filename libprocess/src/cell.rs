@@ -7,7 +7,6 @@ use std::sync::{Arc, Weak};
 use parking_lot::{Condvar, Mutex};
 
 use crate::event::{Event, EventRef, Served};
-use crate::fault::Fault;
 use crate::process::AnyProcess;
 use crate::runtime::{Inner, CURRENT_PROCESS};
 use crate::{Time, UPID};
@@ -194,8 +193,9 @@ impl Cell {
     /// one per turn, so that its seed orders every event).
     pub(crate) fn run_limited(self: &Arc<Cell>, runtime: &Arc<Inner>, limit: usize) -> bool {
         let previous = CURRENT_PROCESS.with(|c| c.replace(Some(self.clone())));
+        let running = Running(previous);
         let more = self.serve_batch(runtime, limit);
-        CURRENT_PROCESS.with(|c| c.replace(previous));
+        running.done();
         more
     }
 
@@ -211,10 +211,7 @@ impl Cell {
         };
         if !*initialized {
             *initialized = true;
-            if let Err(fault) = process.initialize() {
-                drop(body);
-                return self.crashed(runtime, fault);
-            }
+            process.initialize();
         }
         for _ in 0..limit {
             let event = match pending.pop_front() {
@@ -244,12 +241,7 @@ impl Cell {
             {
                 continue;
             }
-            if let Err(fault) = process.serve(event) {
-                let leftovers = std::mem::take(pending);
-                drop(body);
-                drop(leftovers);
-                return self.crashed(runtime, fault);
-            }
+            process.serve(event);
             if terminate {
                 let leftovers = std::mem::take(pending);
                 drop(body);
@@ -261,12 +253,13 @@ impl Cell {
         true
     }
 
-    /// A handler panicked: the runtime reports it (a daemon aborts there)
-    /// and the process is gone, as if terminated, without `finalize`.
-    fn crashed(self: &Arc<Cell>, runtime: &Arc<Inner>, fault: Fault) -> bool {
-        runtime.faults.report(&self.pid, fault);
+    /// A handler panicked (and the fault was reported): the process is
+    /// gone, as if terminated, without `finalize`; the events it had taken
+    /// to serve are dropped too.
+    pub(crate) fn crashed(self: &Arc<Cell>, runtime: &Arc<Inner>) {
+        let leftovers = std::mem::take(&mut self.body.lock().pending);
+        drop(leftovers);
         runtime.cleanup(self);
-        false
     }
 
     /// The process' id and the events it has yet to serve, for
@@ -345,6 +338,29 @@ impl Cell {
             return None;
         }
         self.body.lock().process.take()
+    }
+}
+
+/// Makes the cell current while it runs, and the previous one again after;
+/// a panic unwinding through it writes down the cell that panicked.
+struct Running(Option<Arc<Cell>>);
+
+impl Running {
+    #[inline(always)]
+    fn done(mut self) {
+        let previous = self.0.take();
+        CURRENT_PROCESS.with(|c| c.replace(previous));
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Running {
+    /// Runs only while unwinding (`done` forgets it otherwise).
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        if let Some(crashed) = CURRENT_PROCESS.with(|c| c.replace(previous)) {
+            crate::fault::crashed_in(crashed);
+        }
     }
 }
 

@@ -26,8 +26,6 @@ struct Entry {
 /// time acts on all of them at once.
 pub(crate) struct SharedClock {
     pub(crate) state: Mutex<ClockState>,
-    /// Mirrors `state.paused` for the send path.
-    pub(crate) paused: AtomicBool,
     /// Wakes the clock thread: a timer was added or the clock moved.
     pub(crate) timers: Condvar,
     /// Stops the clock thread.
@@ -40,7 +38,6 @@ impl SharedClock {
     pub(crate) fn new() -> SharedClock {
         SharedClock {
             state: Mutex::new(ClockState::new()),
-            paused: AtomicBool::new(false),
             timers: Condvar::new(),
             shutdown: AtomicBool::new(false),
             members: Mutex::new(Vec::new()),
@@ -48,9 +45,20 @@ impl SharedClock {
     }
 
     pub(crate) fn join(&self, runtime: &Arc<Inner>) {
+        let paused = self.state.lock().paused;
+        runtime.paused.store(paused, Ordering::Release);
         let mut members = self.members.lock();
         members.retain(|m| m.strong_count() > 0);
         members.push(Arc::downgrade(runtime));
+    }
+
+    /// The runtimes on this clock.
+    fn members(&self) -> Vec<Arc<Inner>> {
+        self.members
+            .lock()
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect()
     }
 
     /// Stops the clock thread (after its current timers).
@@ -201,7 +209,9 @@ impl Clock {
             clock.initial = now;
             clock.current = now;
             clock.paused = true;
-            inner.clock.paused.store(true, Ordering::Release);
+            for runtime in inner.clock.members() {
+                runtime.paused.store(true, Ordering::Release);
+            }
         });
     }
 
@@ -219,17 +229,12 @@ impl Clock {
                     return;
                 }
                 clock.paused = false;
-                inner.clock.paused.store(false, Ordering::Release);
+                for runtime in inner.clock.members() {
+                    runtime.paused.store(false, Ordering::Release);
+                }
                 inner.clock.timers.notify_all();
             }
-            let members: Vec<Arc<Inner>> = inner
-                .clock
-                .members
-                .lock()
-                .iter()
-                .filter_map(Weak::upgrade)
-                .collect();
-            for runtime in members {
+            for runtime in inner.clock.members() {
                 for cell in runtime.cells() {
                     cell.set_time(None);
                 }

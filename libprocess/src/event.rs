@@ -59,6 +59,7 @@ pub(crate) struct Queued {
 }
 
 impl Queued {
+    #[inline]
     pub(crate) fn new(message: Message) -> Queued {
         let Message {
             name, from, body, ..

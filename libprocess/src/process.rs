@@ -8,7 +8,7 @@ use std::fmt;
 use rustc_hash::FxBuildHasher;
 
 use crate::event::{HttpEvent, Message, Served};
-use crate::fault::{guard, Fault};
+use crate::fault::Serving;
 use crate::http::authentication::Principal;
 use crate::http::{Request, Response};
 use crate::{Future, UPID};
@@ -213,11 +213,11 @@ impl<P> fmt::Debug for Handlers<P> {
 
 /// The type-erased process a cell runs.
 pub(crate) trait AnyProcess: Send {
-    /// Runs `initialize`; a panic in it comes back as a fault.
-    fn initialize(&mut self) -> Result<(), Fault>;
-    /// Serves one event (a terminate event runs `finalize`); a panic in a
-    /// handler comes back as a fault.
-    fn serve(&mut self, event: Served) -> Result<(), Fault>;
+    /// Runs `initialize`.
+    fn initialize(&mut self);
+    /// Serves one event; a terminate event runs `finalize`. A handler's
+    /// panic unwinds out of it, naming the event (see `fault`).
+    fn serve(&mut self, event: Served);
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
     /// Where the process value lives.
     fn address(&self) -> usize;
@@ -387,65 +387,59 @@ fn whole_then_serve(
 }
 
 impl<P: Process> AnyProcess for Slot<P> {
-    fn initialize(&mut self) -> Result<(), Fault> {
-        guard(
-            || self.process.initialize(&mut self.handlers),
-            || "initialize".to_string(),
-        )?;
+    fn initialize(&mut self) {
+        let serving = Serving::new(|| "initialize".to_string());
+        self.process.initialize(&mut self.handlers);
+        serving.done();
         self.publish_help();
-        Ok(())
     }
 
-    fn serve(&mut self, event: Served) -> Result<(), Fault> {
+    fn serve(&mut self, event: Served) {
         match event {
             Served::Message(message) => {
                 if let Some(handler) = self.handlers.messages.get_mut(&message.name) {
-                    let process = &mut self.process;
-                    guard(
-                        || handler(process, &message),
-                        || format!("message '{}' from {}", message.name, message.from),
-                    )
+                    let serving = Serving::new(|| {
+                        format!("message '{}' from {}", message.name, message.from)
+                    });
+                    handler(&mut self.process, &message);
+                    serving.done();
+                } else if let Some(to) = self.handlers.delegates.get(&message.name) {
+                    let to = to.detached();
+                    crate::runtime::transport(Message { to, ..message });
                 } else {
-                    if let Some(to) = self.handlers.delegates.get(&message.name) {
-                        let to = to.detached();
-                        crate::runtime::transport(Message { to, ..message });
-                    } else {
-                        tracing::debug!(
-                            name = %message.name,
-                            from = %message.from,
-                            to = %message.to,
-                            "Dropping message with no handler"
-                        );
-                    }
-                    Ok(())
+                    tracing::debug!(
+                        name = %message.name,
+                        from = %message.from,
+                        to = %message.to,
+                        "Dropping message with no handler"
+                    );
                 }
             }
             Served::Dispatch(dispatch) => {
                 let name = dispatch.name;
-                let process = &mut self.process;
-                guard(
-                    || (dispatch.f)(process),
-                    || format!("a dispatch of {}", name),
-                )
+                let serving = Serving::new(|| format!("a dispatch of {}", name));
+                (dispatch.f)(&mut self.process);
+                serving.done();
             }
             Served::Http(event) => {
                 let path = event.request.url.path.clone();
-                guard(
-                    || self.serve_http(*event),
-                    || format!("an HTTP request for {}", path),
-                )
+                let serving = Serving::new(|| format!("an HTTP request for {}", path));
+                self.serve_http(*event);
+                serving.done();
             }
-            Served::Exited(pid) => guard(
-                || self.process.exited(&pid),
-                || format!("the exit of {}", pid),
-            ),
+            Served::Exited(pid) => {
+                let serving = Serving::new(|| format!("the exit of {}", pid));
+                self.process.exited(&pid);
+                serving.done();
+            }
             Served::Terminate => {
-                let finalized = guard(|| self.process.finalize(), || "finalize".to_string());
+                let serving = Serving::new(|| "finalize".to_string());
+                self.process.finalize();
+                serving.done();
                 self.withdraw_help();
-                finalized
             }
             // The cell answers these itself.
-            Served::Inspect(_) => Ok(()),
+            Served::Inspect(_) => {}
         }
     }
 

@@ -248,6 +248,7 @@ impl Builder {
             processes: DashMap::with_hasher(FxBuildHasher),
             scheduler,
             clock,
+            paused: AtomicBool::new(false),
             random,
             ids: Mutex::new(HashMap::new()),
             links: Mutex::new(HashMap::new()),
@@ -407,6 +408,9 @@ pub(crate) struct Inner {
     /// source of randomness.
     pub(crate) scheduler: Arc<Scheduler>,
     pub(crate) clock: Arc<SharedClock>,
+    /// Mirrors the clock's `paused` for the send path (set on every runtime
+    /// of the clock).
+    pub(crate) paused: AtomicBool,
     pub(crate) random: Arc<Random>,
     ids: Mutex<HashMap<String, u64>>,
     /// Linkee id to its linkers.
@@ -487,7 +491,6 @@ impl Inner {
         let id = Id::new(&id);
         // A new process starts at its creator's logical time.
         let time = self
-            .clock
             .paused
             .load(Ordering::Acquire)
             .then(|| clock::now_in(self));
@@ -541,7 +544,7 @@ impl Inner {
     /// sender's.
     #[inline(always)]
     fn keep_time(self: &Arc<Inner>, cell: &Cell) {
-        if self.clock.paused.load(Ordering::Acquire) {
+        if self.paused.load(Ordering::Acquire) {
             let (now, initial) = clock::now_and_initial(self);
             cell.advance_time(now, initial);
         }
@@ -573,10 +576,16 @@ impl Inner {
 
     /// Whether the test's expectations, or else the filter a test
     /// installed, drop `event`.
+    #[inline(always)]
     pub(crate) fn filtered(&self, to: &UPID, event: &Served) -> bool {
-        if !self.filtering.load(Ordering::Acquire) {
-            return false;
-        }
+        self.filtering.load(Ordering::Acquire) && self.filter(to, event)
+    }
+
+    /// [`Inner::filtered`] once a filter or an expectation exists; out of
+    /// line, so that runtimes without any serve events as if it did not.
+    #[cold]
+    #[inline(never)]
+    fn filter(&self, to: &UPID, event: &Served) -> bool {
         let Some(event) = event_ref(to, event) else {
             return false;
         };
@@ -754,18 +763,23 @@ pub(crate) fn transport(message: Message) {
 fn route(inner: &Arc<Inner>, to: &UPID, message: Message) {
     if let Some(cell) = inner.lookup(to) {
         inner.deliver(&cell, Event::Message(Queued::new(message)));
-    } else if to.address() != inner.address {
-        if let Some(endpoint) = inner.network.get() {
-            return endpoint.send(message);
-        }
-        match inner.transport.get() {
-            Some(transport) => transport.send(inner, &message),
-            None => {
-                tracing::debug!(name = %message.name, %to, "Not listening: dropping a remote message")
-            }
-        }
     } else {
+        route_elsewhere(inner, to, message);
+    }
+}
+
+/// [`route`] for a message to no local process: over the network or the
+/// transport. Out of line, so that the local path stays lean.
+#[inline(never)]
+fn route_elsewhere(inner: &Arc<Inner>, to: &UPID, message: Message) {
+    if to.address() == inner.address {
         tracing::debug!(name = %message.name, %to, "Dropping message to an unknown process");
+    } else if let Some(endpoint) = inner.network.get() {
+        endpoint.send(message);
+    } else if let Some(transport) = inner.transport.get() {
+        transport.send(inner, &message);
+    } else {
+        tracing::debug!(name = %message.name, %to, "Not listening: dropping a remote message");
     }
 }
 

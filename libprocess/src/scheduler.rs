@@ -176,9 +176,29 @@ impl Scheduler {
         self.idle.wait_for(&mut state, timeout);
     }
 
-    /// A worker thread's loop, until the runtime shuts down.
+    /// A worker thread's loop, until the runtime shuts down. A handler that
+    /// panics ends the process that ran it (see `fault`), not the worker.
     pub(crate) fn work(&self, inner: &Arc<Inner>) {
         NEXT.with(|next| *next.borrow_mut() = Some((self.id(), None)));
+        while crate::fault::contain(|| self.serve(inner)).is_err() {
+            // The panic left this worker counted as running, and maybe a
+            // process in its next slot.
+            let parked =
+                NEXT.with(|next| next.borrow_mut().as_mut().and_then(|(_, slot)| slot.take()));
+            if let Some(cell) = parked {
+                self.push(cell);
+            }
+            let mut state = self.state.lock();
+            state.running -= 1;
+            if state.running == 0 && state.runnable.is_empty() {
+                self.idle.notify_all();
+            }
+        }
+        NEXT.with(|next| *next.borrow_mut() = None);
+    }
+
+    /// Runs processes until the runtime shuts down.
+    fn serve(&self, inner: &Arc<Inner>) {
         let mut state = self.state.lock();
         loop {
             if inner.shutdown.load(Ordering::SeqCst) {
@@ -223,7 +243,5 @@ impl Scheduler {
                 self.idle.notify_all();
             }
         }
-        drop(state);
-        NEXT.with(|next| *next.borrow_mut() = None);
     }
 }

@@ -79,7 +79,8 @@ fn step(scheduler: &Scheduler, clock: &SharedClock) -> bool {
         let more = match cell.runtime.upgrade() {
             Some(runtime) => {
                 let _enter = enter_inner(runtime.clone());
-                cell.run_limited(&runtime, 1)
+                // A handler's panic ends its process, not the simulation.
+                crate::fault::contain(|| cell.run_limited(&runtime, 1)).unwrap_or(false)
             }
             None => false,
         };

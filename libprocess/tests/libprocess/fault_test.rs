@@ -206,3 +206,26 @@ fn settle_fails_after_its_deadline_naming_what_runs() {
     Clock::settle();
     assert!(Future::ready(()).is_ready());
 }
+
+#[test]
+fn a_panic_in_a_simulation_is_contained_too() {
+    let message = panic_message(catch_unwind(|| {
+        let simulation = libprocess::Simulation::new(3);
+        let _rt = testing::runtime_with(libprocess::Builder::default().simulation(&simulation));
+        let pid = spawn(Fragile::default());
+        let other = spawn(Fragile::default());
+        post(&UPID::empty(), pid.upid(), "boom", "simulated");
+        // The driver (this thread) survives the handler's panic and serves
+        // the other process; the fault fails the test at the next await.
+        post(&UPID::empty(), other.upid(), "ping", "");
+        let pings = dispatch(&other, Fragile::pings);
+        assert!(pings.wait_for(Duration::from_secs(15)));
+        assert_eq!(pings.value(), Some(&1));
+        testing::await_ready(&pings);
+    }));
+    assert!(
+        message
+            .contains("panicked serving message 'boom' from @0.0.0.0:0: asked to panic: simulated"),
+        "{message}"
+    );
+}
