@@ -11,53 +11,13 @@ mod common;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use common::pingpong::{Client, Destination};
 use criterion::{criterion_group, criterion_main, Criterion};
 use libprocess::network::Network;
-use libprocess::{
-    send, spawn, terminate, wait, Builder, Handlers, Process, Promise, Runtime, PID, UPID,
-};
+use libprocess::{send, spawn, terminate, wait, Builder, Promise, Runtime, PID};
 
 const PINGS: u64 = 1_000_000;
-const IN_FLIGHT: u64 = 1000;
 const PAIRS: u64 = 2;
-
-struct Destination;
-
-impl Process for Destination {
-    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
-        handlers.install("ping", |_, from, _| send(from, "pong", Bytes::new()));
-    }
-}
-
-struct Client {
-    destination: UPID,
-    repeat: u64,
-    sent: u64,
-    received: u64,
-    done: Option<Promise<()>>,
-}
-
-impl Process for Client {
-    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
-        handlers.install("run", |client: &mut Client, _, _| {
-            client.sent = IN_FLIGHT.min(client.repeat);
-            for _ in 0..client.sent {
-                send(&client.destination, "ping", Bytes::new());
-            }
-        });
-        handlers.install("pong", |client: &mut Client, _, _| {
-            client.received += 1;
-            if client.sent < client.repeat {
-                send(&client.destination, "ping", Bytes::new());
-                client.sent += 1;
-            } else if client.received == client.repeat {
-                if let Some(done) = client.done.take() {
-                    done.set(());
-                }
-            }
-        });
-    }
-}
 
 /// Runs the pairs: clients on `clients`, destinations on `destinations`
 /// (the same runtime, or two on one network).
@@ -73,13 +33,7 @@ fn run(clients: &Runtime, destinations: &Runtime) -> Duration {
         .map(|target| {
             let promise = Promise::new();
             done.push(promise.future());
-            spawn(Client {
-                destination: target.upid().clone(),
-                repeat: PINGS / PAIRS,
-                sent: 0,
-                received: 0,
-                done: Some(promise),
-            })
+            spawn(Client::new(target.upid().clone(), PINGS / PAIRS, promise))
         })
         .collect();
     let start = Instant::now();

@@ -12,51 +12,12 @@ mod common;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use common::pingpong::{Client, Destination, IN_FLIGHT};
 use criterion::{criterion_group, criterion_main, Criterion};
-use libprocess::{send, spawn, terminate, wait, Handlers, Process, Promise, Runtime, UPID};
+use libprocess::{send, spawn, terminate, wait, Promise, Runtime};
 
 /// Pings per measured iteration, each answered (C++' `30000 * 500`).
 const PINGS: u64 = 15_000_000;
-const IN_FLIGHT: u64 = 1000;
-
-struct Destination;
-
-impl Process for Destination {
-    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
-        handlers.install("ping", |_, from, _| send(from, "pong", Bytes::new()));
-    }
-}
-
-struct Client {
-    destination: UPID,
-    repeat: u64,
-    sent: u64,
-    received: u64,
-    done: Option<Promise<()>>,
-}
-
-impl Process for Client {
-    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
-        handlers.install("run", |client: &mut Client, _, _| {
-            let first = IN_FLIGHT.min(client.repeat);
-            for _ in 0..first {
-                send(&client.destination, "ping", Bytes::new());
-            }
-            client.sent = first;
-        });
-        handlers.install("pong", |client: &mut Client, _, _| {
-            client.received += 1;
-            if client.sent < client.repeat {
-                send(&client.destination, "ping", Bytes::new());
-                client.sent += 1;
-            } else if client.received == client.repeat {
-                if let Some(done) = client.done.take() {
-                    done.set(());
-                }
-            }
-        });
-    }
-}
 
 fn libprocess_run(runtime: &Runtime, pairs: u64) -> Duration {
     let _enter = runtime.enter();
@@ -68,13 +29,11 @@ fn libprocess_run(runtime: &Runtime, pairs: u64) -> Duration {
         let destination = spawn(Destination);
         let promise = Promise::new();
         done.push(promise.future());
-        clients.push(spawn(Client {
-            destination: destination.upid().clone(),
+        clients.push(spawn(Client::new(
+            destination.upid().clone(),
             repeat,
-            sent: 0,
-            received: 0,
-            done: Some(promise),
-        }));
+            promise,
+        )));
         destinations.push(destination);
     }
     let start = Instant::now();

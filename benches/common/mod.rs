@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+// Only the ThroughputPerformance-shaped benches use it.
+#[allow(dead_code)]
+pub(crate) mod pingpong;
+
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput};
 

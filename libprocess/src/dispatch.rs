@@ -102,12 +102,13 @@ impl Target {
         }
     }
 
-    /// Runs `f` on the process as a `P`; a future for its result.
-    fn run<P, R, F>(&self, tag: Tag, f: F) -> Future<R>
+    /// Runs `f` on the process as a `P`, which completes the promise of
+    /// the future returned.
+    fn run_with<P, R, F>(&self, tag: Tag, f: F) -> Future<R>
     where
         P: Process,
         R: Send + Sync + 'static,
-        F: FnOnce(&mut P) -> R + Send + 'static,
+        F: FnOnce(&mut P, Promise<R>) + Send + 'static,
     {
         let promise = Promise::new();
         let future = promise.future();
@@ -115,14 +116,24 @@ impl Target {
             tag,
             Box::new(
                 move |process: &mut dyn Any| match process.downcast_mut::<P>() {
-                    Some(process) => {
-                        promise.set(f(process));
-                    }
+                    Some(process) => f(process, promise),
                     None => tracing::error!("Dispatch to a process of another type; dropped"),
                 },
             ),
         );
         future
+    }
+
+    /// Runs `f` on the process as a `P`; a future for its result.
+    fn run<P, R, F>(&self, tag: Tag, f: F) -> Future<R>
+    where
+        P: Process,
+        R: Send + Sync + 'static,
+        F: FnOnce(&mut P) -> R + Send + 'static,
+    {
+        self.run_with(tag, move |process, promise: Promise<R>| {
+            promise.set(f(process));
+        })
     }
 
     /// [`Target::run`] for a function that returns a future: the result
@@ -133,20 +144,9 @@ impl Target {
         R: Clone + Send + Sync + 'static,
         F: FnOnce(&mut P) -> Future<R> + Send + 'static,
     {
-        let promise = Promise::new();
-        let future = promise.future();
-        self.enqueue(
-            tag,
-            Box::new(
-                move |process: &mut dyn Any| match process.downcast_mut::<P>() {
-                    Some(process) => {
-                        promise.associate(f(process));
-                    }
-                    None => tracing::error!("Dispatch to a process of another type; dropped"),
-                },
-            ),
-        );
-        future
+        self.run_with(tag, move |process, promise: Promise<R>| {
+            promise.associate(f(process));
+        })
     }
 }
 
