@@ -44,17 +44,8 @@ impl Simulation {
     /// failure), else from the operating system. A bad value is an error
     /// naming the variable.
     pub fn from_environment() -> stout::Try<Simulation> {
-        match std::env::var("LIBPROCESS_SEED") {
-            Ok(value) if !value.is_empty() => {
-                value.parse::<u64>().map(Simulation::new).map_err(|_| {
-                    stout::Error::new(format!(
-                        "LIBPROCESS_SEED must be an unsigned 64-bit integer, got '{}'",
-                        value
-                    ))
-                })
-            }
-            _ => Ok(Simulation::new(crate::random::os_seed())),
-        }
+        let seed = seed_from(std::env::var("LIBPROCESS_SEED").ok().as_deref())?;
+        Ok(Simulation::new(seed.unwrap_or_else(crate::random::os_seed)))
     }
 
     /// The seed.
@@ -68,6 +59,19 @@ impl fmt::Debug for Simulation {
         f.debug_struct("Simulation")
             .field("seed", &self.seed)
             .finish()
+    }
+}
+
+/// The seed `LIBPROCESS_SEED` gives (`value`): none when unset or empty.
+fn seed_from(value: Option<&str>) -> stout::Try<Option<u64>> {
+    match value {
+        Some(value) if !value.is_empty() => value.parse::<u64>().map(Some).map_err(|_| {
+            stout::Error::new(format!(
+                "LIBPROCESS_SEED must be an unsigned 64-bit integer, got '{}'",
+                value
+            ))
+        }),
+        _ => Ok(None),
     }
 }
 
@@ -132,4 +136,20 @@ pub(crate) fn settle(inner: &Inner, deadline: Instant) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seed_from;
+
+    #[test]
+    fn seeds_from_the_environment() {
+        assert_eq!(seed_from(Some("42")).ok(), Some(Some(42)));
+        assert_eq!(seed_from(Some("")).ok(), Some(None));
+        assert_eq!(seed_from(None).ok(), Some(None));
+        assert_eq!(
+            seed_from(Some("not-a-seed")).unwrap_err().message(),
+            "LIBPROCESS_SEED must be an unsigned 64-bit integer, got 'not-a-seed'"
+        );
+    }
 }
