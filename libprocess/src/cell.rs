@@ -259,6 +259,8 @@ impl Cell {
     pub(crate) fn crashed(self: &Arc<Cell>, runtime: &Arc<Inner>) {
         let leftovers = std::mem::take(&mut self.body.lock().pending);
         drop(leftovers);
+        // Its routes leave `/help`, as `finalize` would have had them.
+        runtime.http.help.write().remove(self.pid.id());
         runtime.cleanup(self);
     }
 

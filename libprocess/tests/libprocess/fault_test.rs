@@ -229,3 +229,49 @@ fn a_panic_in_a_simulation_is_contained_too() {
         "{message}"
     );
 }
+
+/// Serves `/state` with help, and panics on `boom`.
+struct Documented;
+
+impl Process for Documented {
+    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+        handlers.route_with(
+            "/state",
+            libprocess::RouteOptions::help("The state."),
+            |_: &mut Documented, _| Future::ready(libprocess::http::ok("{}")),
+        );
+        handlers.install("boom", |_: &mut Documented, _: &UPID, _: &[u8]| {
+            panic!("boom")
+        });
+    }
+}
+
+#[test]
+fn a_crashed_process_leaves_help() {
+    let result = catch_unwind(|| {
+        let _rt = crate::http_test::listening();
+        let pid = spawn(Documented);
+        // Not the await helpers: they fail the test once a process crashed.
+        let help = |route: &str| {
+            let at = libprocess::address();
+            let path = format!("/help/{}/{}", pid.id(), route);
+            let url = libprocess::http::Url::new("http", at.ip(), at.port(), &path);
+            let response =
+                libprocess::http::request(libprocess::http::Request::new("GET", url), false);
+            assert!(response.wait_for(Duration::from_secs(15)));
+            response.value().map(|r| r.code)
+        };
+        let exited = Promise::new();
+        let exit = exited.future();
+        let watcher = spawn(Watcher {
+            watched: pid.upid().clone(),
+            exited: Some(exited),
+        });
+        assert!(dispatch(&watcher, |_: &mut Watcher| ()).wait_for(Duration::from_secs(15)));
+        assert_eq!(help("state"), Some(200));
+        post(&UPID::empty(), pid.upid(), "boom", "");
+        assert!(exit.wait_for(Duration::from_secs(15)));
+        assert_eq!(help("state"), Some(400));
+    });
+    assert!(panic_message(result).contains("panicked serving message 'boom'"));
+}
