@@ -321,7 +321,7 @@ impl<T: Send + Sync + 'static> Future<T> {
 
     /// Runs `f` once completed, whichever way, with this future (libprocess'
     /// `onAny`); whatever `f` returns is dropped, so a continuation from
-    /// [`defer`](crate::defer) fits as it is.
+    /// [`defer`](crate::defer()) fits as it is.
     pub fn on_any<R>(&self, f: impl FnOnce(Future<T>) -> R + Send + 'static) -> &Future<T> {
         self.on_any_ref(move |future| {
             f(future.clone());

@@ -14,13 +14,13 @@
 //! # The reactor
 //!
 //! Readiness comes from a tokio runtime with one thread, `libprocess-io`,
-//! started on first use and shared by every libprocess [`Runtime`]
+//! started on first use and shared by every libprocess [`Runtime`](crate::Runtime)
 //! (`crate::Runtime`) in the OS process, as libprocess has one event loop.
 //! A runtime only gets a tokio runtime of its own when it listens (the
 //! transport's), and a descriptor is not tied to any libprocess runtime, so
 //! a process-wide reactor is the one place every caller can reach. Futures
 //! complete on that thread; callbacks that must run on a process use
-//! [`defer`](crate::defer), which finds its process wherever it is called.
+//! [`defer`](crate::defer()), which finds its process wherever it is called.
 //! Operations try their system call first on the calling thread and only
 //! go to the reactor when it would block, so regular files (which epoll
 //! refuses) work too.

@@ -36,7 +36,7 @@ thread_local! {
 
 /// An instance of libprocess: processes, worker threads, a clock and (with
 /// the transport) one address. Most code uses the runtime of the current
-/// thread through free functions ([`spawn`], [`dispatch`](crate::dispatch),
+/// thread through free functions ([`spawn`], [`dispatch`](crate::dispatch()),
 /// [`Clock`](crate::Clock)); threads outside any runtime use a process-wide
 /// default one, as a libprocess binary does.
 ///

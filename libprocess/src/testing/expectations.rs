@@ -244,7 +244,7 @@ pub fn drop_messages(
 }
 
 /// `EXPECT_NO_FUTURE_MESSAGES(name, from, to)`: the test fails (when its
-/// [`TestRuntime`] drops) if a matching message is dequeued.
+/// [`TestRuntime`](super::TestRuntime) drops) if a matching message is dequeued.
 pub fn expect_no_future_messages(
     name: impl Into<Match<String>>,
     from: impl Into<Match<UPID>>,
@@ -443,7 +443,7 @@ pub fn drop_dispatches<M: 'static>(pid: impl Into<Match<UPID>>, method: M) {
 }
 
 /// `EXPECT_NO_FUTURE_DISPATCHES(pid, &P::method)`: the test fails (when
-/// its [`TestRuntime`] drops) if such a dispatch is dequeued.
+/// its [`TestRuntime`](super::TestRuntime) drops) if such a dispatch is dequeued.
 pub fn expect_no_future_dispatches<M: 'static>(pid: impl Into<Match<UPID>>, method: M) {
     let _ = method;
     expect_dispatch(pid.into(), TypeId::of::<M>(), false, Times::Never);
