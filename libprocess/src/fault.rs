@@ -4,7 +4,6 @@
 //! restarts it. A test runtime instead records the fault, terminates the
 //! process, and fails the test at its next await, settle or end, naming
 //! them, rather than leaving it to hang on a process that is gone.
-
 //!
 //! Serving an event costs nothing for this: the panic is caught once per
 //! worker (or simulation step), not per event, and what was being served
