@@ -366,20 +366,20 @@ impl Inner {
                 }
             }
             Some(_) => {}
-            None if to.address() != self.address && self.network.get().is_some() => {
+            None if to.address() != self.address => {
                 if let Some(endpoint) = self.network.get() {
                     return endpoint.link(linker, to);
                 }
+                match self.transport.get() {
+                    Some(transport) => {
+                        let reconnect = remote == RemoteConnection::Reconnect;
+                        return transport.link(self, linker, to, reconnect);
+                    }
+                    None => {
+                        tracing::debug!(%to, "Remote link without a transport; reporting it broken")
+                    }
+                }
             }
-            None if to.address() != self.address => match self.transport.get() {
-                Some(transport) => {
-                    let reconnect = remote == RemoteConnection::Reconnect;
-                    return transport.link(self, linker, to, reconnect);
-                }
-                None => {
-                    tracing::debug!(%to, "Remote link without a transport; reporting it broken")
-                }
-            },
             None => {}
         }
         self.deliver(linker, Event::Exited(to.detached()));
