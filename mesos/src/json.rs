@@ -14,7 +14,7 @@ pub trait Reflect: prost::Message + prost::Name + Default + Sized {}
 impl<M: prost::Message + prost::Name + Default> Reflect for M {}
 
 static POOL: LazyLock<DescriptorPool> = LazyLock::new(|| {
-    DescriptorPool::decode(&include_bytes!(concat!(env!("OUT_DIR"), "/mesos_descriptors.bin"))[..])
+    DescriptorPool::decode(mesos_protos::DESCRIPTORS)
         .expect("the descriptors built with this crate decode")
 });
 

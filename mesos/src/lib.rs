@@ -6,20 +6,7 @@
 //! `mesos::TaskInfo`, `mesos::v1::TaskInfo`, `mesos::scheduler::Call`,
 //! `mesos::v1::scheduler::Call`, `mesos::internal::RegisterSlaveMessage`,
 //! `mesos::containerizer::Launch`, `mesos::appc::spec::ImageManifest`, ...
-
-/// What prost generates, one module per protobuf package.
-#[allow(
-    missing_docs,
-    unreachable_pub,
-    clippy::all,
-    clippy::pedantic,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::bare_urls
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/protos.rs"));
-}
+//! They are built in their own crate, [`mesos_protos`], and re-exported here.
 
 pub mod common;
 pub mod json;
@@ -27,5 +14,5 @@ pub mod master;
 pub mod testing;
 
 pub use common::resources::Resources;
-pub use generated::mesos::*;
-pub use generated::{appc, docker, oci};
+pub use mesos_protos::mesos::*;
+pub use mesos_protos::{appc, docker, oci};

@@ -1,8 +1,6 @@
 //! An agent's attributes (`--attributes=rack:2;os:centos`), as Mesos'
 //! `Attributes` class parses, compares and looks them up.
 
-use std::fmt;
-
 use stout::{Error, Try};
 
 use super::values::{self, Compare};
@@ -156,19 +154,5 @@ impl FromIterator<Attribute> for Attributes {
         Attributes {
             attributes: iter.into_iter().collect(),
         }
-    }
-}
-
-impl fmt::Display for Attribute {
-    /// `name=value`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let value = values::Typed {
-            kind: self.r#type(),
-            scalar: self.scalar.as_ref(),
-            ranges: self.ranges.as_ref(),
-            set: self.set.as_ref(),
-            text: self.text.as_ref(),
-        };
-        write!(f, "{}={}", self.name, value)
     }
 }

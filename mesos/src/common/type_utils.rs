@@ -14,17 +14,17 @@
 //!   `HealthCheck`, `KillPolicy`, `Offer::Operation`, `Operation`, ...)
 //!   compare the same field by field with the derived `PartialEq`.
 //!
-//! What is here: `Eq` and `Hash` for `ContainerId` (prost derives only
-//! `PartialEq` for a message that contains itself); the comparisons that
-//! ignore the order of repeated fields or some fields altogether
-//! (labels, task groups, executors with their commands, containers and
-//! discovery info, `FrameworkInfo` equivalence, machine IDs whose
-//! hostnames differ in case only); and `Display` as Mesos prints: IDs by
-//! value, nested container IDs as `parent.child`, states by name, UUIDs
-//! in canonical form, machine IDs as `host (ip)`.
-
-use std::fmt;
-use std::hash::{Hash, Hasher};
+//! What is here: the comparisons that ignore the order of repeated
+//! fields or some fields altogether (labels, task groups, executors with
+//! their commands, containers and discovery info, `FrameworkInfo`
+//! equivalence, machine IDs whose hostnames differ in case only).
+//!
+//! In `mesos_protos`, next to the generated types (only the crate that
+//! defines a type may implement a standard trait for it): `Eq` and `Hash`
+//! for `ContainerId` (prost derives only `PartialEq` for a message that
+//! contains itself), and `Display` as Mesos prints: IDs by value, nested
+//! container IDs as `parent.child`, states by name, UUIDs in canonical
+//! form, machine IDs as `host (ip)`.
 
 use crate::command_info::Uri;
 use crate::common::resources::Resources;
@@ -32,9 +32,8 @@ use crate::container_info::docker_info::PortMapping;
 use crate::container_info::DockerInfo;
 use crate::environment::Variable;
 use crate::{
-    CommandInfo, ContainerId, ContainerInfo, DiscoveryInfo, Environment, ExecutorId, ExecutorInfo,
-    FrameworkId, FrameworkInfo, Label, Labels, MachineId, OfferId, OperationId, OperationState,
-    Port, Ports, ResourceProviderId, SlaveId, TaskGroupInfo, TaskId, TaskState, Uuid, Volume,
+    CommandInfo, ContainerInfo, DiscoveryInfo, Environment, ExecutorInfo, FrameworkInfo, Label,
+    Labels, MachineId, Port, Ports, TaskGroupInfo, Volume,
 };
 
 /// Mesos' comparison of a repeated field whose order does not matter: as
@@ -260,83 +259,4 @@ pub fn discovery_infos_equal(left: &DiscoveryInfo, right: &DiscoveryInfo) -> boo
         && left.version() == right.version()
         && or_default_eq(left.ports.as_ref(), right.ports.as_ref(), ports_eq)
         && or_default_eq(left.labels.as_ref(), right.labels.as_ref(), labels_equal)
-}
-
-// The derived `PartialEq` compares the value and, recursively, the
-// parent: Mesos' `==`. These complete it so container IDs can key maps.
-impl Eq for ContainerId {}
-
-impl Hash for ContainerId {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.value.hash(state);
-        self.parent.hash(state);
-    }
-}
-
-impl fmt::Display for ContainerId {
-    /// `value`, after the parent's and a `.` for a nested container:
-    /// `parent.child`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.parent {
-            Some(parent) => write!(f, "{}.{}", parent, self.value),
-            None => f.write_str(&self.value),
-        }
-    }
-}
-
-/// `Display` for IDs that print as their value.
-macro_rules! display_value {
-    ($($id:ty),* $(,)?) => {$(
-        impl fmt::Display for $id {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.pad(&self.value)
-            }
-        }
-    )*};
-}
-
-display_value!(
-    FrameworkId,
-    SlaveId,
-    OfferId,
-    TaskId,
-    ExecutorId,
-    OperationId,
-    ResourceProviderId,
-);
-
-impl fmt::Display for TaskState {
-    /// The name: `TASK_RUNNING`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str_name())
-    }
-}
-
-impl fmt::Display for OperationState {
-    /// The name: `OPERATION_FINISHED`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str_name())
-    }
-}
-
-impl fmt::Display for Uuid {
-    /// The canonical form (`8-4-4-4-12` lowercase hex), or
-    /// `INVALID UUID` if the bytes are not a UUID.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match stout::Uuid::from_bytes(&self.value) {
-            Ok(uuid) => write!(f, "{}", uuid),
-            Err(_) => f.write_str("INVALID UUID"),
-        }
-    }
-}
-
-impl fmt::Display for MachineId {
-    /// `host (ip)`, `host` or `(ip)`, whichever are set.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.hostname, &self.ip) {
-            (Some(hostname), Some(ip)) => write!(f, "{} ({})", hostname, ip),
-            (Some(hostname), None) => f.write_str(hostname),
-            (None, ip) => write!(f, "({})", ip.as_deref().unwrap_or_default()),
-        }
-    }
 }

@@ -6,6 +6,6 @@
 //! the place of the generated `mesos::master` in the crate root: the
 //! protocol keeps its path (`mesos::master::Call`), next to the code.
 
-pub use crate::generated::mesos::master::*;
+pub use mesos_protos::mesos::master::*;
 
 pub mod validation;

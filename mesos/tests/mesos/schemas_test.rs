@@ -105,7 +105,7 @@ fn every_message_round_trips_through_bytes_and_json() {
             vec![$(($name, round_trips::<$type> as Check),)*]
         };
     }
-    let checks: Vec<(&str, Check)> = include!(concat!(env!("OUT_DIR"), "/message_types.rs"));
+    let checks: Vec<(&str, Check)> = mesos_protos::message_types!(messages, mesos);
 
     // Every message of the pool is listed (map entries are not types).
     let pool = json::descriptor_pool();

@@ -7,7 +7,7 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../third_party/mesos");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../third_party/mesos");
     let includes = [root.join("include"), root.join("src")];
     let mut files = Vec::new();
     for include in &includes {
@@ -31,9 +31,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// The `message_types!` macro: `message_types!(messages, mesos)` expands to
 /// `messages! { "mesos.TaskInfo" => mesos::TaskInfo, ... }` for every
 /// message type generated (map entries are not types), so tests can
-/// visit them all. Paths follow prost's naming.
+/// visit them all. Paths follow prost's naming, as the `mesos` crate
+/// re-exports the types (the second argument is that crate's name where
+/// the macro is called).
 fn message_types(descriptors: &prost_types::FileDescriptorSet) -> String {
     use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -49,7 +52,7 @@ fn message_types(descriptors: &prost_types::FileDescriptorSet) -> String {
         let name = message.name();
         let full_name = format!("{full_name}.{name}");
         out.push_str(&format!(
-            "    \"{full_name}\" => {path}::{},\n",
+            "            \"{full_name}\" => {path}::{},\n",
             sanitize(name.to_upper_camel_case())
         ));
         let module = format!("{path}::{}", sanitize(name.to_snake_case()));
@@ -58,21 +61,31 @@ fn message_types(descriptors: &prost_types::FileDescriptorSet) -> String {
         }
     }
 
-    let mut out = String::from("messages! {\n");
+    let mut out = String::from(
+        "/// `message_types!(callback, mesos)` calls\n\
+         /// `callback! { \"mesos.TaskInfo\" => mesos::TaskInfo, ... }` with every\n\
+         /// generated message type: its full protobuf name and its path in the\n\
+         /// `mesos` crate, which re-exports this one (the second argument names\n\
+         /// that crate where the macro is called).\n\
+         #[macro_export]\n\
+         macro_rules! message_types {\n\
+         \x20   ($callback:ident, $root:ident) => {\n\
+         \x20       $callback! {\n",
+    );
     for file in &descriptors.file {
         let package = file.package();
         if package.starts_with("google.") {
             continue;
         }
         let path = match package.strip_prefix("mesos") {
-            Some(rest) => format!("mesos{}", rest.replace('.', "::")),
-            None => format!("mesos::{}", package.replace('.', "::")),
+            Some(rest) => format!("$root{}", rest.replace('.', "::")),
+            None => format!("$root::{}", package.replace('.', "::")),
         };
         for message in &file.message_type {
             visit(message, package, &path, &mut out);
         }
     }
-    out.push_str("}\n");
+    out.push_str("        }\n    };\n}\n");
     out
 }
 
