@@ -8,4 +8,5 @@
 
 pub use mesos_protos::mesos::master::*;
 
+pub mod allocator;
 pub mod validation;
