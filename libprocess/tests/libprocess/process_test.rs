@@ -10,16 +10,17 @@ use libprocess::{
 use libprocess::{firewall, http};
 use stout::Duration;
 
-/// Counts calls; the port of a gmock method expectation.
+/// Counts calls; the port of a gmock method expectation (other suites
+/// use it too).
 #[derive(Clone, Default)]
-struct Calls(Arc<AtomicUsize>);
+pub(crate) struct Calls(Arc<AtomicUsize>);
 
 impl Calls {
-    fn hit(&self) {
+    pub(crate) fn hit(&self) {
         self.0.fetch_add(1, Ordering::SeqCst);
     }
 
-    fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.0.load(Ordering::SeqCst)
     }
 }

@@ -2,13 +2,13 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 
 use libprocess::testing::{self, await_discarded, await_ready};
 use libprocess::{
     defer, dispatch, spawn, terminate, wait, Clock, Future, Process, Promise, SelfPid, Sequence,
 };
+
+use crate::process_test::Calls;
 
 struct TestProcess {
     promised: Future<()>,
@@ -63,20 +63,6 @@ fn serialize() {
     drop(sequence);
     terminate(&process, true);
     wait(&process, None);
-}
-
-/// Counts calls; the port of a gmock method expectation.
-#[derive(Clone, Default)]
-struct Calls(Arc<AtomicUsize>);
-
-impl Calls {
-    fn hit(&self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
 }
 
 #[derive(Default)]
