@@ -52,7 +52,14 @@ impl Process for Pinger {
 }
 
 fn main() -> ExitCode {
-    let _ = tracing::subscriber::set_global_default(Stderr);
+    // The runtime's warnings and errors on stderr (a failed TLS handshake
+    // says why there).
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .without_time()
+        .try_init();
     if std::env::args().nth(1).as_deref() == Some("--raw") {
         return raw();
     }
@@ -161,54 +168,4 @@ fn raw() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
-}
-
-/// Prints the runtime's warnings and errors to standard error (a failed
-/// TLS handshake says why there), without a logging crate.
-struct Stderr;
-
-impl tracing::Subscriber for Stderr {
-    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-        *metadata.level() <= tracing::Level::WARN
-    }
-
-    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        Some(tracing::level_filters::LevelFilter::WARN)
-    }
-
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut line = format!(
-            "test-linkee: {} {}:",
-            event.metadata().level(),
-            event.metadata().target()
-        );
-        event.record(&mut Fields(&mut line));
-        eprintln!("{}", line);
-    }
-
-    fn enter(&self, _: &tracing::span::Id) {}
-
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-/// An event's message and fields, appended to a line.
-struct Fields<'a>(&'a mut String);
-
-impl tracing::field::Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        use std::fmt::Write;
-        let _ = if field.name() == "message" {
-            write!(self.0, " {:?}", value)
-        } else {
-            write!(self.0, " {}={:?}", field.name(), value)
-        };
-    }
 }

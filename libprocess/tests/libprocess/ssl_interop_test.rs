@@ -35,54 +35,41 @@ const ECDSA_SUITES: &str =
 static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
 static LOGGED: Condvar = Condvar::new();
 
-struct Recorder;
+/// Appends what one event formats to [`LOG`], as one line.
+#[derive(Default)]
+struct Recorder(Vec<u8>);
 
-impl tracing::Subscriber for Recorder {
-    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-        *metadata.level() <= tracing::Level::WARN
+impl std::io::Write for Recorder {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
     }
 
-    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        Some(tracing::level_filters::LevelFilter::WARN)
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
-
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut line = format!("{}:", event.metadata().level());
-        event.record(&mut Fields(&mut line));
-        LOG.lock().push(line);
-        LOGGED.notify_all();
-    }
-
-    fn enter(&self, _: &tracing::span::Id) {}
-
-    fn exit(&self, _: &tracing::span::Id) {}
 }
 
-struct Fields<'a>(&'a mut String);
-
-impl tracing::field::Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        use std::fmt::Write;
-        let _ = if field.name() == "message" {
-            write!(self.0, " {:?}", value)
-        } else {
-            write!(self.0, " {}={:?}", field.name(), value)
-        };
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        let line = String::from_utf8_lossy(&self.0).trim_end().to_string();
+        if !line.is_empty() {
+            LOG.lock().push(line);
+            LOGGED.notify_all();
+        }
     }
 }
 
 fn record_logs() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
-        tracing::subscriber::set_global_default(Recorder).expect("no other global subscriber");
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::WARN)
+            .with_writer(Recorder::default)
+            .with_ansi(false)
+            .without_time()
+            .try_init()
+            .expect("no other global subscriber");
     });
 }
 
@@ -179,7 +166,7 @@ fn no_shared_cipher_is_logged_by_the_server() {
     );
     let local = failed_handshake(client, server.address());
     let line = logged(&[&format!("TLS handshake with {} failed", local)]);
-    assert!(line.starts_with("ERROR:"), "{}", line);
+    assert!(line.starts_with("ERROR "), "{}", line);
     assert!(
         line.contains(
             "the peer offered no cipher suite this side has. Set LIBPROCESS_SSL_CIPHERS on the \
@@ -213,7 +200,7 @@ fn no_shared_group_is_logged_by_the_server() {
     );
     let local = failed_handshake(client, server.address());
     let line = logged(&[&format!("TLS handshake with {} failed", local)]);
-    assert!(line.starts_with("ERROR:"), "{}", line);
+    assert!(line.starts_with("ERROR "), "{}", line);
     assert!(
         line.contains("the peer offered no key exchange this side has"),
         "{}",
@@ -267,7 +254,7 @@ fn no_shared_cipher_fails_the_client_with_advice() {
         server.address(),
         advice
     )]);
-    assert!(line.starts_with("ERROR:"), "{}", line);
+    assert!(line.starts_with("ERROR "), "{}", line);
     libprocess::terminate(&linker, true);
     libprocess::wait(&linker, None);
 }
