@@ -11,7 +11,12 @@
 pub mod common;
 pub mod json;
 pub mod master;
+pub mod slave;
 pub mod testing;
+
+/// The Mesos release this build is wire-compatible with, as it reports
+/// itself (`MESOS_VERSION`).
+pub const MESOS_VERSION: &str = "1.11.0";
 
 pub use common::resources::Resources;
 pub use mesos_protos::mesos::*;

@@ -1,6 +1,6 @@
 //! Mesos' master: the `mesos.master` protocol (the operator API's `Call`,
-//! `Response` and `Event`, generated from the schema) and, so far, the
-//! master's input validation.
+//! `Response` and `Event`, generated from the schema) and the master's
+//! parts: allocator, detector, validation.
 //!
 //! The generated types are re-exported here because this module takes
 //! the place of the generated `mesos::master` in the crate root: the
@@ -9,4 +9,5 @@
 pub use mesos_protos::mesos::master::*;
 
 pub mod allocator;
+pub mod detector;
 pub mod validation;

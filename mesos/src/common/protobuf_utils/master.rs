@@ -65,3 +65,27 @@ pub fn remove_minimum_capability(capabilities: &mut Vec<MinimumCapability>, capa
         capabilities.remove(index);
     }
 }
+
+/// The `MasterInfo` Mesos derives from a master's pid alone
+/// (`createMasterInfo`), as standalone detectors report it: an ID of
+/// `<pid>-<uuid>`, the address, the version and the master's
+/// capabilities. Mesos also looks the hostname up in DNS; this leaves it
+/// out, since a detector must not touch the network.
+pub fn create_master_info(pid: &libprocess::UPID) -> crate::MasterInfo {
+    let address = pid.address();
+    crate::MasterInfo {
+        id: format!("{pid}-{}", libprocess::random::uuid()),
+        // In network byte order, as Mesos stores it (MESOS-1201).
+        ip: u32::from_ne_bytes(address.ip().octets()),
+        port: u32::from(address.port()),
+        pid: Some(pid.to_string()),
+        version: Some(crate::MESOS_VERSION.to_string()),
+        address: Some(crate::Address {
+            hostname: None,
+            ip: Some(address.ip().to_string()),
+            port: i32::from(address.port()),
+        }),
+        capabilities: master_capabilities(),
+        ..Default::default()
+    }
+}
