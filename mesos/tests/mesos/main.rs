@@ -19,6 +19,7 @@ mod grow_volume_operation_validation_test;
 mod id_test;
 mod json_test;
 mod limits_test;
+mod mock_test;
 mod operation_validation_test;
 mod protobuf_util_test;
 mod quantities_test;
