@@ -5,9 +5,10 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use libprocess::metrics::{self, Counter, PullGauge, Timer, Unit};
-use libprocess::{delay, dispatch, Future, Handlers, Process, SelfPid, PID};
+use libprocess::{delay, dispatch, Future, Process, SelfPid, PID};
 use stout::Duration;
 
+use super::role_tree::Quota;
 use super::state::{FilterExpiry, State};
 use crate::common::resources::Resources;
 use crate::master::allocator::{Allocator, OfferCallback, Options};
@@ -168,10 +169,6 @@ impl Default for HierarchicalAllocatorProcess {
 impl Process for HierarchicalAllocatorProcess {
     fn id_prefix(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("hierarchical-allocator")
-    }
-
-    fn initialize(&mut self, _handlers: &mut Handlers<Self>) {
-        self.metrics = Some(Metrics::new(&self.self_pid()));
     }
 
     fn finalize(&mut self) {
@@ -448,6 +445,12 @@ impl HierarchicalAllocatorProcess {
         self.generate_offers_all();
     }
 
+    /// Sets a role's quota (Mesos' `updateQuota`). No allocation follows.
+    pub fn update_quota(&mut self, role: String, quota: Quota) {
+        self.state.update_quota(&role, quota);
+        self.sync_metrics();
+    }
+
     /// See [`Allocator::update_weights`]. No allocation follows: what is
     /// offered stays, later offers follow the weights.
     pub fn update_weights(&mut self, weights: HashMap<String, f64>) {
@@ -468,14 +471,31 @@ impl HierarchicalDRFAllocator {
     /// Spawns the allocator process in the current runtime; it allocates
     /// once [`Allocator::initialize`] is called.
     pub fn create() -> HierarchicalDRFAllocator {
-        HierarchicalDRFAllocator {
-            pid: libprocess::spawn(HierarchicalAllocatorProcess::new()),
-        }
+        let pid = libprocess::spawn(HierarchicalAllocatorProcess::new());
+        // Published now, as Mesos does in the constructor, so a snapshot
+        // taken right away has them; the process removes them when it
+        // terminates.
+        let metrics = Metrics::new(&pid);
+        dispatch(&pid, move |process: &mut HierarchicalAllocatorProcess| {
+            process.metrics = Some(metrics);
+        });
+        HierarchicalDRFAllocator { pid }
     }
 
     /// The process' PID.
     pub fn pid(&self) -> &PID<HierarchicalAllocatorProcess> {
         &self.pid
+    }
+
+    /// Sets a role's quota (Mesos' `Allocator::updateQuota`, not yet part
+    /// of [`Allocator`]: the master has no quota calls yet).
+    pub fn update_quota(&self, role: &str, quota: Quota) {
+        libprocess::dispatch!(
+            self.pid,
+            HierarchicalAllocatorProcess::update_quota,
+            role.to_string(),
+            quota
+        );
     }
 }
 
