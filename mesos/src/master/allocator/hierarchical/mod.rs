@@ -23,14 +23,19 @@
 //! the per-framework and quota metrics.
 
 mod allocate;
+mod allocator;
+mod filters;
 mod framework;
+mod metrics;
 mod process;
 mod role_tree;
 mod slave;
 mod state;
 
+pub use allocator::HierarchicalDRFAllocator;
+pub use filters::{refuse_timeout, FilterExpiry};
 pub use framework::{Framework, OfferFilter};
-pub use process::{HierarchicalAllocatorProcess, HierarchicalDRFAllocator};
+pub use process::HierarchicalAllocatorProcess;
 pub use role_tree::{Quota, Role, RoleTree, ScalarResourceTotals, DEFAULT_WEIGHT};
 pub use slave::Slave;
-pub use state::{refuse_timeout, FilterExpiry, State};
+pub use state::State;
