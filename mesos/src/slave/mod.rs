@@ -9,4 +9,5 @@
 pub use mesos_protos::mesos::slave::*;
 
 pub mod containerizer;
+pub mod paths;
 pub mod state;
