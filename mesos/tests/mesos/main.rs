@@ -40,6 +40,7 @@ mod schemas_test;
 mod shared_resources_test;
 mod shrink_volume_operation_validation_test;
 mod task_group_validation_test;
+mod task_status_update_manager_test;
 mod task_validation_test;
 mod type_utils_test;
 mod unreserve_operation_validation_test;
