@@ -9,4 +9,6 @@
 pub use mesos_protos::mesos::slave::*;
 
 pub mod containerizer;
+pub mod paths;
 pub mod state;
+pub mod task_status_update_manager;
