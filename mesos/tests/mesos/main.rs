@@ -1,6 +1,7 @@
 //! The `mesos` crate's tests, one module per suite.
 
 mod call_matchers_test;
+mod driver_helpers;
 mod helpers;
 mod validation_helpers;
 
@@ -19,6 +20,7 @@ mod grow_volume_operation_validation_test;
 mod id_test;
 mod json_test;
 mod limits_test;
+mod mesos_scheduler_driver_test;
 mod operation_validation_test;
 mod protobuf_util_test;
 mod quantities_test;
