@@ -20,6 +20,7 @@ mod grow_volume_operation_validation_test;
 mod id_test;
 mod json_test;
 mod limits_test;
+mod mesos_executor_driver_test;
 mod mesos_scheduler_driver_test;
 mod operation_validation_test;
 mod protobuf_util_test;
