@@ -9,8 +9,10 @@
 //! They are built in their own crate, [`mesos_protos`], and re-exported here.
 
 pub mod common;
+pub mod exec;
 pub mod json;
 pub mod master;
+pub mod sched;
 pub mod slave;
 pub mod testing;
 

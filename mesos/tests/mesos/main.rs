@@ -1,6 +1,7 @@
 //! The `mesos` crate's tests, one module per suite.
 
 mod call_matchers_test;
+mod driver_helpers;
 mod helpers;
 mod validation_helpers;
 
@@ -22,6 +23,8 @@ mod json_test;
 mod limits_test;
 mod mock_test;
 mod mesos_containerizer_test;
+mod mesos_executor_driver_test;
+mod mesos_scheduler_driver_test;
 mod operation_validation_test;
 mod paths_test;
 mod protobuf_util_test;

@@ -1,0 +1,962 @@
+//! Mesos' `MesosSchedulerDriverTest` (`src/tests/scheduler_driver_tests.cpp`)
+//! against a hand-made master, and the driver's protocol with it: SUBSCRIBE
+//! with backoff, offers, launches, status updates and their
+//! acknowledgements, framework messages, errors, master failover.
+
+use std::sync::Arc;
+
+use libprocess::testing::{self as lp, ANY};
+use libprocess::{name_of, spawn, Clock, Message, PID, UPID};
+use mesos::common::protobuf_utils::master::create_master_info;
+use mesos::internal::{
+    DeactivateFrameworkMessage, ExecutorToFrameworkMessage, ExitedExecutorMessage,
+    FrameworkErrorMessage, FrameworkRegisteredMessage, FrameworkReregisteredMessage,
+    FrameworkToExecutorMessage, LostSlaveMessage, RescindResourceOfferMessage,
+    ResourceOffersMessage, StatusUpdate, StatusUpdateMessage,
+};
+use mesos::master::detector::StandaloneMasterDetector;
+use mesos::offer::operation::Type as OperationType;
+use mesos::sched::MesosSchedulerDriver;
+use mesos::scheduler::{call, event, Call, Event};
+use mesos::task_status::{Reason, Source};
+use mesos::testing::{expect_no_future_calls, future_call};
+use mesos::{Filters, FrameworkInfo, Offer, Status, TaskInfo, TaskState, TaskStatus};
+use prost::Message as _;
+use stout::Duration;
+
+use crate::driver_helpers::{
+    assert_empty, default_framework_info, executor_id, framework_id, next, offer_id, send_as,
+    slave_id, task_id, RecordingScheduler, Sched, Stub,
+};
+
+/// A master standing in for Mesos', the detector that names it, and a
+/// driver that has not started.
+struct Setup {
+    master: PID<Stub>,
+    detector: StandaloneMasterDetector,
+    driver: MesosSchedulerDriver,
+    calls: libprocess::Queue<Sched>,
+}
+
+fn setup_with(
+    (scheduler, calls): (RecordingScheduler, libprocess::Queue<Sched>),
+    framework: FrameworkInfo,
+    implicit_acknowledgements: bool,
+) -> Setup {
+    let master = spawn(Stub("master"));
+    let detector = StandaloneMasterDetector::with_pid(master.upid());
+    let driver = MesosSchedulerDriver::with_detector(
+        scheduler,
+        framework,
+        Arc::new(detector.clone()),
+        implicit_acknowledgements,
+    );
+    Setup {
+        master,
+        detector,
+        driver,
+        calls,
+    }
+}
+
+fn setup(implicit_acknowledgements: bool) -> Setup {
+    setup_with(
+        RecordingScheduler::new(),
+        default_framework_info(),
+        implicit_acknowledgements,
+    )
+}
+
+fn decode(message: &Message) -> Call {
+    Call::decode(message.body.clone()).expect("a mesos.scheduler.Call")
+}
+
+/// The next call `to` gets, with its sender.
+fn future_call_message(to: &PID<Stub>) -> libprocess::Future<Message> {
+    lp::future_message(name_of::<Call>(), ANY, to)
+}
+
+const FRAMEWORK: &str = "framework-1";
+
+impl Setup {
+    /// Starts the driver and registers it: returns the driver's pid.
+    fn register(&self) -> UPID {
+        let subscribe = future_call_message(&self.master);
+        assert_eq!(Status::DriverRunning, self.driver.start());
+        let message = lp::await_ready(&subscribe);
+        let call = decode(&message);
+        assert_eq!(Some(call::Type::Subscribe as i32), call.r#type);
+        self.respond_registered(&message.from);
+        match next(&self.calls) {
+            Sched::Registered(id, master) => {
+                assert_eq!(framework_id(FRAMEWORK), id);
+                assert_eq!(Some(self.master.upid().to_string()), master.pid);
+            }
+            other => panic!("expected registered, got {:?}", other),
+        }
+        message.from
+    }
+
+    fn respond_registered(&self, scheduler: &UPID) {
+        send_as(
+            self.master.upid(),
+            scheduler,
+            &FrameworkRegisteredMessage {
+                framework_id: framework_id(FRAMEWORK),
+                master_info: create_master_info(self.master.upid()),
+            },
+        );
+    }
+
+    /// Offers one agent's resources (the agent is `agent`).
+    fn offer(&self, scheduler: &UPID, id: &str, agent: &UPID) -> Offer {
+        let offer = Offer {
+            id: offer_id(id),
+            framework_id: framework_id(FRAMEWORK),
+            slave_id: slave_id("agent-1"),
+            hostname: "localhost".to_string(),
+            ..Offer::default()
+        };
+        send_as(
+            self.master.upid(),
+            scheduler,
+            &ResourceOffersMessage {
+                offers: vec![offer.clone()],
+                pids: vec![agent.to_string()],
+            },
+        );
+        assert_eq!(Sched::Offers(vec![offer.clone()]), next(&self.calls));
+        offer
+    }
+
+    fn stop(&self) {
+        self.driver.stop(false);
+        assert_eq!(Status::DriverStopped, self.driver.join());
+    }
+}
+
+fn task(id: &str) -> TaskInfo {
+    TaskInfo {
+        name: id.to_string(),
+        task_id: task_id(id),
+        slave_id: slave_id("agent-1"),
+        ..TaskInfo::default()
+    }
+}
+
+fn status_update(state: TaskState, uuid: Option<&[u8]>) -> StatusUpdate {
+    StatusUpdate {
+        framework_id: framework_id(FRAMEWORK),
+        slave_id: Some(slave_id("agent-1")),
+        status: TaskStatus {
+            task_id: task_id("1"),
+            state: state as i32,
+            slave_id: Some(slave_id("agent-1")),
+            uuid: uuid.map(bytes::Bytes::copy_from_slice),
+            ..TaskStatus::default()
+        },
+        uuid: uuid.map(bytes::Bytes::copy_from_slice),
+        ..StatusUpdate::default()
+    }
+}
+
+/// MesosSchedulerDriverTest.RegistrationWithZeroFailoverTime: a zero
+/// failover timeout does not bound the backoff to zero, so with the clock
+/// paused the driver does not retry SUBSCRIBE.
+#[test]
+fn registration_with_zero_failover_time() {
+    let _rt = lp::runtime();
+    let mut framework = default_framework_info();
+    framework.failover_timeout = Some(0.0);
+    let setup = setup_with(RecordingScheduler::new(), framework, true);
+
+    Clock::pause();
+    let dropped = mesos::testing::drop_call::<Call>(call::Type::Subscribe, ANY, &setup.master);
+    setup.driver.start();
+    lp::await_ready(&dropped);
+    expect_no_future_calls::<Call>(call::Type::Subscribe, ANY, &setup.master);
+    Clock::settle();
+
+    setup.stop();
+}
+
+/// MesosSchedulerDriverTest.MetricsEndpoint: the driver's metrics are in
+/// the snapshot.
+#[test]
+fn metrics_endpoint() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    setup.register();
+
+    let snapshot = lp::await_ready(&libprocess::metrics::snapshot(None));
+    assert!(snapshot.contains_key("scheduler/event_queue_messages"));
+    assert!(snapshot.contains_key("scheduler/event_queue_dispatches"));
+
+    setup.stop();
+}
+
+/// MesosSchedulerDriverTest.DropAckIfStopCalledBeforeAbort: a scheduler
+/// that stops and aborts the driver in `status_update` sends no
+/// acknowledgement.
+#[test]
+fn drop_ack_if_stop_called_before_abort() {
+    let _rt = lp::runtime();
+    let scheduler = RecordingScheduler::with_action(|driver, call| {
+        if let Sched::Status(_) = call {
+            driver.stop(false);
+            driver.abort();
+        }
+    });
+    let setup = setup_with(scheduler, default_framework_info(), true);
+    let scheduler = setup.register();
+
+    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &setup.master);
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &StatusUpdateMessage {
+            update: status_update(TaskState::TaskRunning, Some(b"0123456789abcdef")),
+            pid: Some("slave(1)@127.0.0.1:5051".to_string()),
+        },
+    );
+    assert!(matches!(next(&setup.calls), Sched::Status(_)));
+
+    Clock::pause();
+    Clock::settle();
+
+    setup.driver.stop(false);
+    setup.driver.join();
+}
+
+/// MesosSchedulerDriverTest.ExplicitAcknowledgements: no implicit
+/// acknowledgement; `acknowledge_status_update` sends ACKNOWLEDGE.
+#[test]
+fn explicit_acknowledgements() {
+    let _rt = lp::runtime();
+    let setup = setup(false);
+    let scheduler = setup.register();
+
+    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &setup.master);
+    let uuid = b"0123456789abcdef";
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &StatusUpdateMessage {
+            update: status_update(TaskState::TaskRunning, Some(uuid)),
+            pid: Some("slave(1)@127.0.0.1:5051".to_string()),
+        },
+    );
+    let Sched::Status(status) = next(&setup.calls) else {
+        panic!("expected a status update");
+    };
+    assert_eq!(Some(&uuid[..]), status.uuid.as_deref());
+
+    Clock::pause();
+    Clock::settle();
+
+    let acknowledgement = future_call::<Call>(call::Type::Acknowledge, ANY, &setup.master);
+    setup.driver.acknowledge_status_update(status);
+    let acknowledgement = lp::await_ready(&acknowledgement);
+    let acknowledge = acknowledgement.acknowledge.expect("acknowledge");
+    assert_eq!(&uuid[..], &acknowledge.uuid[..]);
+    assert_eq!(task_id("1"), acknowledge.task_id);
+    assert_eq!(slave_id("agent-1"), acknowledge.slave_id);
+
+    setup.stop();
+}
+
+/// MesosSchedulerDriverTest.ExplicitAcknowledgementsMasterGeneratedUpdate:
+/// an update the master made (no uuid, no agent pid) reaches the
+/// scheduler without a uuid, and acknowledging it sends nothing.
+#[test]
+fn explicit_acknowledgements_master_generated_update() {
+    let _rt = lp::runtime();
+    let setup = setup(false);
+    let scheduler = setup.register();
+    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &setup.master);
+
+    let agent = spawn(Stub("slave"));
+    let offer = setup.offer(&scheduler, "offer-1", agent.upid());
+    let accept = future_call::<Call>(call::Type::Accept, ANY, &setup.master);
+    setup
+        .driver
+        .launch_tasks(vec![offer.id.clone()], vec![task("1")], Filters::default());
+    lp::await_ready(&accept);
+
+    // The master refuses the task (it uses no resources).
+    let mut update = status_update(TaskState::TaskError, None);
+    update.status.source = Some(Source::Master as i32);
+    update.status.reason = Some(Reason::TaskInvalid as i32);
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &StatusUpdateMessage { update, pid: None },
+    );
+    let Sched::Status(status) = next(&setup.calls) else {
+        panic!("expected a status update");
+    };
+    assert_eq!(TaskState::TaskError as i32, status.state);
+    assert_eq!(Some(Source::Master as i32), status.source);
+    assert_eq!(Some(Reason::TaskInvalid as i32), status.reason);
+    assert_eq!(None, status.uuid);
+
+    setup.driver.acknowledge_status_update(status);
+    Clock::pause();
+    Clock::settle();
+
+    setup.stop();
+}
+
+/// MesosSchedulerDriverTest.ExplicitAcknowledgementsUnsetSlaveID: a
+/// reconciliation update without an agent is not acknowledged.
+#[test]
+fn explicit_acknowledgements_unset_slave_id() {
+    let _rt = lp::runtime();
+    let setup = setup(false);
+    let scheduler = setup.register();
+    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &setup.master);
+
+    let reconcile = future_call::<Call>(call::Type::Reconcile, ANY, &setup.master);
+    setup.driver.reconcile_tasks(vec![TaskStatus {
+        task_id: task_id("foo"),
+        state: TaskState::TaskRunning as i32,
+        ..TaskStatus::default()
+    }]);
+    let reconcile = lp::await_ready(&reconcile).reconcile.expect("reconcile");
+    assert_eq!(1, reconcile.tasks.len());
+    assert_eq!(task_id("foo"), reconcile.tasks[0].task_id);
+    assert_eq!(None, reconcile.tasks[0].slave_id);
+
+    // The master answers with TASK_LOST, no agent, a uuid of its own.
+    let mut update = status_update(TaskState::TaskLost, None);
+    update.slave_id = None;
+    update.status.task_id = task_id("foo");
+    update.status.slave_id = None;
+    update.status.source = Some(Source::Master as i32);
+    update.status.reason = Some(Reason::Reconciliation as i32);
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &StatusUpdateMessage { update, pid: None },
+    );
+    let Sched::Status(status) = next(&setup.calls) else {
+        panic!("expected a status update");
+    };
+    assert_eq!(TaskState::TaskLost as i32, status.state);
+    assert_eq!(Some(Reason::Reconciliation as i32), status.reason);
+    assert_eq!(None, status.slave_id);
+
+    setup.driver.acknowledge_status_update(status);
+    Clock::pause();
+    Clock::settle();
+
+    setup.stop();
+}
+
+/// MesosSchedulerDriverTest.ReregisterAfterSuppress: the roles suppressed
+/// before a master failover stay suppressed in the new SUBSCRIBE.
+#[test]
+fn reregister_after_suppress() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    let scheduler = setup.register();
+
+    let suppress = future_call::<Call>(call::Type::Suppress, ANY, &setup.master);
+    setup.driver.suppress_offers(vec![]);
+    let suppress = lp::await_ready(&suppress);
+    assert_eq!(None, suppress.suppress);
+
+    let subscribe = future_call::<Call>(call::Type::Subscribe, ANY, &setup.master);
+    setup.detector.appoint(None);
+    setup
+        .detector
+        .appoint(Some(create_master_info(setup.master.upid())));
+    assert_eq!(Sched::Disconnected, next(&setup.calls));
+
+    let subscribe = lp::await_ready(&subscribe);
+    assert_eq!(Some(framework_id(FRAMEWORK)), subscribe.framework_id);
+    let subscribe = subscribe.subscribe.expect("subscribe");
+    assert_eq!(Some(false), subscribe.force);
+    assert_eq!(vec!["*".to_string()], subscribe.suppressed_roles);
+
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &FrameworkReregisteredMessage {
+            framework_id: framework_id(FRAMEWORK),
+            master_info: create_master_info(setup.master.upid()),
+        },
+    );
+    assert!(matches!(next(&setup.calls), Sched::Reregistered(_)));
+
+    setup.stop();
+}
+
+fn two_roles() -> FrameworkInfo {
+    FrameworkInfo {
+        roles: vec!["role1".to_string(), "role2".to_string()],
+        ..default_framework_info()
+    }
+}
+
+/// MesosSchedulerDriverTest.RegisterWithSuppressedRole: SUBSCRIBE carries
+/// the roles the driver was created with suppressed.
+#[test]
+fn register_with_suppressed_role() {
+    let _rt = lp::runtime();
+    let setup = setup_with(RecordingScheduler::new(), two_roles(), false);
+    let driver = setup
+        .driver
+        .clone()
+        .with_suppressed_roles(vec!["role2".to_string()]);
+
+    let subscribe = future_call::<Call>(call::Type::Subscribe, ANY, &setup.master);
+    driver.start();
+    let subscribe = lp::await_ready(&subscribe).subscribe.expect("subscribe");
+    assert_eq!(vec!["role2".to_string()], subscribe.suppressed_roles);
+    assert_eq!(two_roles().roles, subscribe.framework_info.roles);
+
+    setup.stop();
+}
+
+/// MesosSchedulerDriverTest.SuppressSingleRole: SUPPRESS names the role.
+#[test]
+fn suppress_single_role() {
+    let _rt = lp::runtime();
+    let setup = setup_with(RecordingScheduler::new(), two_roles(), true);
+    setup.register();
+
+    let suppress = future_call::<Call>(call::Type::Suppress, ANY, &setup.master);
+    setup.driver.suppress_offers(vec!["role1".to_string()]);
+    let suppress = lp::await_ready(&suppress);
+    assert_eq!(Some(framework_id(FRAMEWORK)), suppress.framework_id);
+    assert_eq!(
+        vec!["role1".to_string()],
+        suppress.suppress.expect("roles").roles
+    );
+
+    setup.stop();
+}
+
+/// MesosSchedulerDriverTest.ReviveSingleRole: UPDATE_FRAMEWORK carries
+/// the suppressed roles, REVIVE the revived one.
+#[test]
+fn revive_single_role() {
+    let _rt = lp::runtime();
+    let setup = setup_with(RecordingScheduler::new(), two_roles(), true);
+    setup.register();
+
+    let declines = [
+        future_call::<Call>(call::Type::Decline, ANY, &setup.master),
+        future_call::<Call>(call::Type::Decline, ANY, &setup.master),
+    ];
+    let filter1day = Filters {
+        refuse_seconds: Some(Duration::from_days(1).secs()),
+    };
+    setup.driver.decline_offer(offer_id("o1"), filter1day);
+    setup.driver.decline_offer(offer_id("o2"), filter1day);
+    for decline in &declines {
+        let decline = lp::await_ready(decline).decline.expect("decline");
+        assert_eq!(Some(filter1day), decline.filters);
+    }
+
+    let update = future_call::<Call>(call::Type::UpdateFramework, ANY, &setup.master);
+    let mut framework = two_roles();
+    framework.id = Some(framework_id(FRAMEWORK));
+    setup
+        .driver
+        .update_framework(framework.clone(), vec!["role2".to_string()], None);
+    let update = lp::await_ready(&update).update_framework.expect("update");
+    assert_eq!(vec!["role2".to_string()], update.suppressed_roles);
+    assert_eq!(framework.roles, update.framework_info.roles);
+
+    let revive = future_call::<Call>(call::Type::Revive, ANY, &setup.master);
+    setup.driver.revive_offers(vec!["role2".to_string()]);
+    let revive = lp::await_ready(&revive);
+    assert_eq!(
+        vec!["role2".to_string()],
+        revive.revive.expect("roles").roles
+    );
+
+    setup.stop();
+}
+
+/// SUBSCRIBE is retried after a random delay within a bound that starts
+/// at the backoff factor (2 s) and doubles, until the master answers.
+#[test]
+fn subscribe_retries_with_backoff() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    Clock::pause();
+
+    let first = mesos::testing::drop_call::<Call>(call::Type::Subscribe, ANY, &setup.master);
+    setup.driver.start();
+    lp::await_ready(&first);
+
+    // The first retry comes within 2 s, the next within 4 s more.
+    for bound in [2, 4] {
+        let retry = future_call_message(&setup.master);
+        Clock::settle();
+        assert!(retry.is_pending());
+        Clock::advance(Duration::from_secs(bound));
+        let retry = lp::await_ready(&retry);
+        assert_eq!(Some(call::Type::Subscribe as i32), decode(&retry).r#type);
+        // The framework has no id yet.
+        assert_eq!(None, decode(&retry).framework_id);
+        if bound == 4 {
+            setup.respond_registered(&retry.from);
+        }
+    }
+    assert!(matches!(next(&setup.calls), Sched::Registered(..)));
+
+    // Registered: no more retries.
+    expect_no_future_calls::<Call>(call::Type::Subscribe, ANY, &setup.master);
+    Clock::advance(Duration::from_mins(2));
+    Clock::settle();
+
+    setup.stop();
+}
+
+/// Offers reach `resource_offers`; a launch is an ACCEPT with a LAUNCH
+/// operation; framework messages to the launched executor go straight to
+/// the offer's agent, and back through `framework_message`.
+#[test]
+fn launch_and_framework_messages() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    let scheduler = setup.register();
+    let agent = spawn(Stub("slave"));
+    let offer = setup.offer(&scheduler, "offer-1", agent.upid());
+
+    let accept = future_call::<Call>(call::Type::Accept, ANY, &setup.master);
+    let filters = Filters {
+        refuse_seconds: Some(5.0),
+    };
+    let status = setup
+        .driver
+        .launch_tasks(vec![offer.id.clone()], vec![task("1")], filters);
+    assert_eq!(Status::DriverRunning, status);
+    let accept = lp::await_ready(&accept);
+    assert_eq!(Some(framework_id(FRAMEWORK)), accept.framework_id);
+    let accept = accept.accept.expect("accept");
+    assert_eq!(vec![offer.id.clone()], accept.offer_ids);
+    assert_eq!(Some(filters), accept.filters);
+    assert_eq!(1, accept.operations.len());
+    assert_eq!(
+        Some(OperationType::Launch as i32),
+        accept.operations[0].r#type
+    );
+    let launch = accept.operations[0].launch.clone().expect("launch");
+    assert_eq!(vec![task("1")], launch.task_infos);
+
+    let message = lp::future_protobuf::<FrameworkToExecutorMessage>(&scheduler, &agent);
+    setup
+        .driver
+        .send_framework_message(executor_id("default"), slave_id("agent-1"), &b"hello"[..]);
+    let message = lp::await_ready(&message);
+    assert_eq!(framework_id(FRAMEWORK), message.framework_id);
+    assert_eq!(executor_id("default"), message.executor_id);
+    assert_eq!(&b"hello"[..], &message.data[..]);
+
+    // An agent's framework message comes from the agent directly.
+    send_as(
+        agent.upid(),
+        &scheduler,
+        &ExecutorToFrameworkMessage {
+            slave_id: slave_id("agent-1"),
+            framework_id: framework_id(FRAMEWORK),
+            executor_id: executor_id("default"),
+            data: bytes::Bytes::from_static(b"world"),
+        },
+    );
+    assert_eq!(
+        Sched::Message(
+            executor_id("default"),
+            slave_id("agent-1"),
+            b"world".to_vec()
+        ),
+        next(&setup.calls)
+    );
+
+    setup.stop();
+}
+
+/// Without a known agent pid, a framework message goes through the
+/// master as a MESSAGE call.
+#[test]
+fn framework_message_through_master() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    setup.register();
+
+    let message = future_call::<Call>(call::Type::Message, ANY, &setup.master);
+    setup
+        .driver
+        .send_framework_message(executor_id("e"), slave_id("agent-9"), &b"data"[..]);
+    let message = lp::await_ready(&message).message.expect("message");
+    assert_eq!(slave_id("agent-9"), message.slave_id);
+    assert_eq!(executor_id("e"), message.executor_id);
+    assert_eq!(&b"data"[..], &message.data[..]);
+
+    setup.stop();
+}
+
+/// With implicit acknowledgements an agent's update, forwarded by the
+/// master, is acknowledged to the master once `status_update` returns.
+#[test]
+fn status_update_implicit_acknowledgement() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    let scheduler = setup.register();
+
+    let uuid = b"fedcba9876543210";
+    let acknowledge = future_call::<Call>(call::Type::Acknowledge, ANY, &setup.master);
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &StatusUpdateMessage {
+            update: status_update(TaskState::TaskRunning, Some(uuid)),
+            pid: Some("slave(1)@127.0.0.1:5051".to_string()),
+        },
+    );
+    let Sched::Status(status) = next(&setup.calls) else {
+        panic!("expected a status update");
+    };
+    assert_eq!(TaskState::TaskRunning as i32, status.state);
+    let acknowledge = lp::await_ready(&acknowledge);
+    assert_eq!(Some(framework_id(FRAMEWORK)), acknowledge.framework_id);
+    let acknowledge = acknowledge.acknowledge.expect("acknowledge");
+    assert_eq!(&uuid[..], &acknowledge.uuid[..]);
+    assert_eq!(slave_id("agent-1"), acknowledge.slave_id);
+    assert_eq!(task_id("1"), acknowledge.task_id);
+
+    setup.stop();
+}
+
+/// Messages from anyone but the leading master are ignored.
+#[test]
+fn ignores_messages_not_from_the_master() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    let scheduler = setup.register();
+    let impostor = spawn(Stub("master"));
+    Clock::pause();
+
+    send_as(
+        impostor.upid(),
+        &scheduler,
+        &RescindResourceOfferMessage {
+            offer_id: offer_id("o1"),
+        },
+    );
+    send_as(
+        impostor.upid(),
+        &scheduler,
+        &LostSlaveMessage {
+            slave_id: slave_id("agent-1"),
+        },
+    );
+    send_as(
+        impostor.upid(),
+        &scheduler,
+        &StatusUpdateMessage {
+            update: status_update(TaskState::TaskRunning, Some(b"0123456789abcdef")),
+            pid: Some("slave(1)@127.0.0.1:5051".to_string()),
+        },
+    );
+    assert_empty(&setup.calls);
+
+    // The master's are not.
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &RescindResourceOfferMessage {
+            offer_id: offer_id("o1"),
+        },
+    );
+    assert_eq!(Sched::Rescinded(offer_id("o1")), next(&setup.calls));
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &LostSlaveMessage {
+            slave_id: slave_id("agent-1"),
+        },
+    );
+    assert_eq!(Sched::SlaveLost(slave_id("agent-1")), next(&setup.calls));
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &ExitedExecutorMessage {
+            slave_id: slave_id("agent-1"),
+            framework_id: framework_id(FRAMEWORK),
+            executor_id: executor_id("e"),
+            status: 9,
+        },
+    );
+    assert_eq!(
+        Sched::ExecutorLost(executor_id("e"), slave_id("agent-1"), 9),
+        next(&setup.calls)
+    );
+
+    setup.stop();
+}
+
+/// A new leading master: `disconnected`, then SUBSCRIBE with the
+/// framework's id to the new master, then `reregistered`.
+#[test]
+fn master_failover() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    let scheduler = setup.register();
+
+    let new_master = spawn(Stub("master"));
+    let subscribe = future_call::<Call>(call::Type::Subscribe, ANY, &new_master);
+    setup
+        .detector
+        .appoint(Some(create_master_info(new_master.upid())));
+    assert_eq!(Sched::Disconnected, next(&setup.calls));
+    let subscribe = lp::await_ready(&subscribe);
+    assert_eq!(Some(framework_id(FRAMEWORK)), subscribe.framework_id);
+    let subscribe = subscribe.subscribe.expect("subscribe");
+    assert_eq!(Some(false), subscribe.force);
+    assert_eq!(Some(framework_id(FRAMEWORK)), subscribe.framework_info.id);
+
+    // The old master is not the leader any more.
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &FrameworkReregisteredMessage {
+            framework_id: framework_id(FRAMEWORK),
+            master_info: create_master_info(setup.master.upid()),
+        },
+    );
+    send_as(
+        new_master.upid(),
+        &scheduler,
+        &FrameworkReregisteredMessage {
+            framework_id: framework_id(FRAMEWORK),
+            master_info: create_master_info(new_master.upid()),
+        },
+    );
+    match next(&setup.calls) {
+        Sched::Reregistered(master) => {
+            assert_eq!(Some(new_master.upid().to_string()), master.pid)
+        }
+        other => panic!("expected reregistered, got {:?}", other),
+    }
+
+    setup.stop();
+}
+
+/// A framework with an id subscribes with `force` (failover) until it is
+/// registered, and gets `registered`, not `reregistered`.
+#[test]
+fn failover_subscribe_forces() {
+    let _rt = lp::runtime();
+    let mut framework = default_framework_info();
+    framework.id = Some(framework_id(FRAMEWORK));
+    let setup = setup_with(RecordingScheduler::new(), framework, true);
+
+    let subscribe = future_call_message(&setup.master);
+    setup.driver.start();
+    let message = lp::await_ready(&subscribe);
+    let call = decode(&message);
+    assert_eq!(Some(framework_id(FRAMEWORK)), call.framework_id);
+    assert_eq!(Some(true), call.subscribe.expect("subscribe").force);
+    setup.respond_registered(&message.from);
+    assert!(matches!(next(&setup.calls), Sched::Registered(..)));
+
+    setup.stop();
+}
+
+/// The `mesos.scheduler.Event`s a master may send instead of the internal
+/// messages: SUBSCRIBED and OFFERS (whose URL names the agent).
+#[test]
+fn scheduler_events() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    let subscribe = future_call_message(&setup.master);
+    setup.driver.start();
+    let scheduler = lp::await_ready(&subscribe).from;
+
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &Event {
+            r#type: Some(event::Type::Subscribed as i32),
+            subscribed: Some(event::Subscribed {
+                framework_id: framework_id(FRAMEWORK),
+                ..event::Subscribed::default()
+            }),
+            ..Event::default()
+        },
+    );
+    assert!(matches!(next(&setup.calls), Sched::Registered(..)));
+
+    let agent = spawn(Stub("slave"));
+    let address = agent.upid().address();
+    let offer = Offer {
+        id: offer_id("o1"),
+        framework_id: framework_id(FRAMEWORK),
+        slave_id: slave_id("agent-1"),
+        hostname: "localhost".to_string(),
+        url: Some(mesos::Url {
+            scheme: "http".to_string(),
+            address: mesos::Address {
+                ip: Some(address.ip().to_string()),
+                port: i32::from(address.port()),
+                ..mesos::Address::default()
+            },
+            path: Some(format!("/{}", agent.upid().id())),
+            ..mesos::Url::default()
+        }),
+        ..Offer::default()
+    };
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &Event {
+            r#type: Some(event::Type::Offers as i32),
+            offers: Some(event::Offers {
+                offers: vec![offer.clone()],
+            }),
+            ..Event::default()
+        },
+    );
+    assert_eq!(Sched::Offers(vec![offer.clone()]), next(&setup.calls));
+
+    // The agent's pid came from the offer's URL.
+    setup
+        .driver
+        .launch_tasks(vec![offer.id.clone()], vec![task("1")], Filters::default());
+    let message = lp::future_protobuf::<FrameworkToExecutorMessage>(&scheduler, &agent);
+    setup
+        .driver
+        .send_framework_message(executor_id("e"), slave_id("agent-1"), &b"x"[..]);
+    lp::await_ready(&message);
+
+    setup.stop();
+}
+
+/// An error from the master aborts the driver (the master is told to
+/// deactivate the framework) and reaches `error`.
+#[test]
+fn error_aborts_the_driver() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    let scheduler = setup.register();
+
+    let deactivate = lp::future_protobuf::<DeactivateFrameworkMessage>(&scheduler, &setup.master);
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &FrameworkErrorMessage {
+            message: "Framework failed over".to_string(),
+        },
+    );
+    assert_eq!(
+        Sched::Error("Framework failed over".to_string()),
+        next(&setup.calls)
+    );
+    assert_eq!(
+        framework_id(FRAMEWORK),
+        lp::await_ready(&deactivate).framework_id
+    );
+    assert_eq!(Status::DriverAborted, setup.driver.join());
+    assert_eq!(Status::DriverAborted, setup.driver.kill_task(task_id("1")));
+    assert_eq!(Status::DriverAborted, setup.driver.stop(false));
+}
+
+/// `stop` tears the framework down; `stop(failover)` does not.
+#[test]
+fn stop_tears_down_unless_failover() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    setup.register();
+    let teardown = future_call::<Call>(call::Type::Teardown, ANY, &setup.master);
+    assert_eq!(Status::DriverStopped, setup.driver.stop(false));
+    assert_eq!(
+        Some(framework_id(FRAMEWORK)),
+        lp::await_ready(&teardown).framework_id
+    );
+    assert_eq!(Status::DriverStopped, setup.driver.join());
+
+    let setup = self::setup(true);
+    setup.register();
+    Clock::pause();
+    expect_no_future_calls::<Call>(call::Type::Teardown, ANY, &setup.master);
+    assert_eq!(Status::DriverStopped, setup.driver.stop(true));
+    assert_eq!(Status::DriverStopped, setup.driver.join());
+    Clock::settle();
+}
+
+/// A launch while disconnected comes back as TASK_LOST from the driver
+/// itself, and is not acknowledged.
+#[test]
+fn launch_while_disconnected() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    Clock::pause();
+    // The master never answers.
+    mesos::testing::drop_calls::<Call>(call::Type::Subscribe, ANY, &setup.master);
+    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &setup.master);
+    setup.driver.start();
+
+    setup
+        .driver
+        .launch_tasks(vec![offer_id("o1")], vec![task("1")], Filters::default());
+    let Sched::Status(status) = next(&setup.calls) else {
+        panic!("expected a status update");
+    };
+    assert_eq!(TaskState::TaskLost as i32, status.state);
+    assert_eq!(Some(Reason::MasterDisconnected as i32), status.reason);
+    assert_eq!(Some(Source::Master as i32), status.source);
+    assert_eq!(Some("Master disconnected"), status.message.as_deref());
+    Clock::settle();
+
+    setup.stop();
+}
+
+/// A ZooKeeper URL is refused (for now) with a clear error; a bad master
+/// string too.
+#[test]
+fn unsupported_master_strings_abort_start() {
+    let _rt = lp::runtime();
+    for (master, error) in [
+        (
+            "zk://localhost:2181/mesos",
+            "Failed to create a master detector for 'zk://localhost:2181/mesos': \
+             ZooKeeper master detection ('zk://localhost:2181/mesos') is not supported yet",
+        ),
+        (
+            "localhost",
+            "Failed to create a master detector for 'localhost': Failed to parse 'localhost'",
+        ),
+    ] {
+        let (scheduler, calls) = RecordingScheduler::new();
+        let driver = MesosSchedulerDriver::new(scheduler, default_framework_info(), master, true);
+        assert_eq!(Status::DriverAborted, driver.start());
+        assert_eq!(Sched::Error(error.to_string()), next(&calls));
+        assert_eq!(Status::DriverAborted, driver.join());
+    }
+}
+
+/// A driver given `host:port` subscribes with the master there.
+#[test]
+fn master_from_host_and_port() {
+    let _rt = lp::runtime();
+    let master = libprocess::spawn_with_id(Stub("master"), "master").expect("spawned");
+    let address = master.upid().address();
+    let (scheduler, _calls) = RecordingScheduler::new();
+    let driver = MesosSchedulerDriver::new(
+        scheduler,
+        default_framework_info(),
+        format!("{}:{}", address.ip(), address.port()),
+        true,
+    );
+    let subscribe = future_call::<Call>(call::Type::Subscribe, ANY, &master);
+    driver.start();
+    lp::await_ready(&subscribe);
+    driver.stop(false);
+    driver.join();
+}
