@@ -11,10 +11,12 @@
 pub mod common;
 pub mod exec;
 pub mod json;
+pub mod logging;
 pub mod master;
 pub mod sched;
 pub mod slave;
 pub mod testing;
+pub mod v1;
 
 /// The Mesos release this build is wire-compatible with, as it reports
 /// itself (`MESOS_VERSION`).
