@@ -8,3 +8,4 @@
 pub use mesos_protos::mesos::v1::*;
 
 pub mod executor;
+pub mod scheduler;

@@ -21,8 +21,10 @@ pub struct StandaloneMasterDetector {
 #[derive(Debug, Default)]
 struct State {
     leader: Option<MasterInfo>,
-    /// Detections waiting for the leader to change.
-    pending: Vec<Promise<Option<MasterInfo>>>,
+    /// Detections waiting for the leader to change, by a number that
+    /// lets a discard find its own.
+    pending: Vec<(u64, Promise<Option<MasterInfo>>)>,
+    next: u64,
 }
 
 impl StandaloneMasterDetector {
@@ -52,7 +54,7 @@ impl StandaloneMasterDetector {
             state.leader = leader.clone();
             std::mem::take(&mut state.pending)
         };
-        for promise in pending {
+        for (_, promise) in pending {
             promise.set(leader.clone());
         }
     }
@@ -66,10 +68,25 @@ impl MasterDetector for StandaloneMasterDetector {
         }
         let promise = Promise::new();
         let future = promise.future();
-        // Drop the detections their callers discarded, so that a caller
-        // that polls does not grow the list.
-        state.pending.retain(|p| !p.future().has_discard());
-        state.pending.push(promise);
+        let number = state.next;
+        state.next += 1;
+        state.pending.push((number, promise));
+        // A discarded detection ends discarded, as Mesos' does: callers
+        // re-detect by discarding.
+        let weak = Arc::downgrade(&self.state);
+        future.on_discard(move || {
+            let Some(state) = weak.upgrade() else {
+                return;
+            };
+            let promise = {
+                let mut state = state.lock();
+                let index = state.pending.iter().position(|(n, _)| *n == number);
+                index.map(|index| state.pending.remove(index).1)
+            };
+            if let Some(promise) = promise {
+                promise.discard();
+            }
+        });
         future
     }
 }
