@@ -2,6 +2,7 @@
 
 mod call_matchers_test;
 mod helpers;
+mod master_helpers;
 mod validation_helpers;
 
 mod agent_validation_test;
@@ -19,6 +20,7 @@ mod grow_volume_operation_validation_test;
 mod id_test;
 mod json_test;
 mod limits_test;
+mod master_test;
 mod operation_validation_test;
 mod protobuf_util_test;
 mod quantities_test;
