@@ -3,6 +3,7 @@
 mod call_matchers_test;
 mod driver_helpers;
 mod helpers;
+mod master_helpers;
 mod validation_helpers;
 
 mod agent_validation_test;
@@ -26,6 +27,7 @@ mod mesos_containerizer_test;
 mod mesos_executor_driver_test;
 mod mesos_scheduler_driver_test;
 mod master_detector_test;
+mod master_test;
 mod operation_validation_test;
 mod paths_test;
 mod protobuf_util_test;

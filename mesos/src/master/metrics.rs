@@ -1,0 +1,139 @@
+//! The master's metrics under Mesos' names (`master/...`): counters the
+//! handlers bump, and gauges read from the master's state when a snapshot
+//! is taken.
+
+use libprocess::metrics::{self, Counter, PullGauge};
+use libprocess::{dispatch, PID};
+
+use super::Master;
+
+macro_rules! counters {
+    ($($field:ident),* $(,)?) => {
+        /// The master's counters; each is `master/<field name>`.
+        #[derive(Clone)]
+        pub struct Metrics {
+            $(
+                #[doc = concat!("`master/", stringify!($field), "`.")]
+                pub $field: Counter,
+            )*
+            gauges: Vec<PullGauge>,
+        }
+
+        impl Metrics {
+            fn counters() -> Metrics {
+                Metrics {
+                    $($field: Counter::new(concat!("master/", stringify!($field))),)*
+                    gauges: Vec::new(),
+                }
+            }
+
+            fn each_counter(&self) -> Vec<&Counter> {
+                vec![$(&self.$field),*]
+            }
+        }
+    };
+}
+
+counters!(
+    dropped_messages,
+    messages_register_framework,
+    messages_reregister_framework,
+    messages_unregister_framework,
+    messages_deactivate_framework,
+    messages_kill_task,
+    messages_status_update_acknowledgement,
+    messages_resource_request,
+    messages_launch_tasks,
+    messages_decline_offers,
+    messages_revive_offers,
+    messages_suppress_offers,
+    messages_reconcile_tasks,
+    messages_framework_to_executor,
+    messages_executor_to_framework,
+    messages_register_slave,
+    messages_reregister_slave,
+    messages_unregister_slave,
+    messages_status_update,
+    messages_exited_executor,
+    valid_framework_to_executor_messages,
+    invalid_framework_to_executor_messages,
+    valid_executor_to_framework_messages,
+    invalid_executor_to_framework_messages,
+    valid_status_updates,
+    invalid_status_updates,
+    valid_status_update_acknowledgements,
+    invalid_status_update_acknowledgements,
+    tasks_finished,
+    tasks_failed,
+    tasks_killed,
+    tasks_lost,
+    tasks_error,
+    tasks_dropped,
+    tasks_gone,
+    tasks_gone_by_operator,
+    slave_registrations,
+    slave_reregistrations,
+    slave_removals,
+    slave_unreachable_scheduled,
+    slave_unreachable_completed,
+    slave_unreachable_canceled,
+);
+
+/// The gauges, each computed by [`Master::gauge`] from its name.
+const GAUGES: &[&str] = &[
+    "master/uptime_secs",
+    "master/elected",
+    "master/slaves_connected",
+    "master/slaves_disconnected",
+    "master/slaves_active",
+    "master/slaves_inactive",
+    "master/slaves_unreachable",
+    "master/frameworks_connected",
+    "master/frameworks_disconnected",
+    "master/frameworks_active",
+    "master/frameworks_inactive",
+    "master/outstanding_offers",
+    "master/tasks_staging",
+    "master/tasks_starting",
+    "master/tasks_running",
+    "master/tasks_unreachable",
+    "master/tasks_killing",
+];
+
+impl Metrics {
+    /// Counters at zero, not yet registered.
+    pub(super) fn new() -> Metrics {
+        Metrics::counters()
+    }
+
+    /// Registers the counters, and gauges that ask the master at `pid`.
+    pub(super) fn register(&mut self, pid: &PID<Master>) {
+        for counter in self.each_counter() {
+            metrics::add(counter.clone());
+        }
+        for name in GAUGES {
+            let pid = pid.clone();
+            let gauge = PullGauge::new(*name, move || {
+                dispatch(&pid, move |master: &mut Master| master.gauge(name))
+            });
+            metrics::add(gauge.clone());
+            self.gauges.push(gauge);
+        }
+    }
+
+    /// Unregisters everything (the master is going away).
+    pub(super) fn unregister(&self) {
+        for counter in self.each_counter() {
+            metrics::remove(counter);
+        }
+        for gauge in &self.gauges {
+            metrics::remove(gauge);
+        }
+    }
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
