@@ -1,5 +1,6 @@
 //! The `mesos` crate's tests, one module per suite.
 
+mod agent_helpers;
 mod call_matchers_test;
 mod helpers;
 mod validation_helpers;
@@ -37,6 +38,7 @@ mod role_test;
 mod schemas_test;
 mod shared_resources_test;
 mod shrink_volume_operation_validation_test;
+mod slave_test;
 mod task_group_validation_test;
 mod task_validation_test;
 mod type_utils_test;

@@ -66,10 +66,27 @@ impl MasterDetector for StandaloneMasterDetector {
         }
         let promise = Promise::new();
         let future = promise.future();
-        // Drop the detections their callers discarded, so that a caller
-        // that polls does not grow the list.
-        state.pending.retain(|p| !p.future().has_discard());
         state.pending.push(promise);
+        drop(state);
+        // A caller that discards its detection (the agent re-detecting
+        // after missing pings) sees it discarded, as in Mesos.
+        let shared = Arc::downgrade(&self.state);
+        future.on_discard(move || {
+            let Some(shared) = shared.upgrade() else {
+                return;
+            };
+            let discarded: Vec<_> = {
+                let mut state = shared.lock();
+                let (discarded, kept) = std::mem::take(&mut state.pending)
+                    .into_iter()
+                    .partition(|p| p.future().has_discard());
+                state.pending = kept;
+                discarded
+            };
+            for promise in discarded {
+                promise.discard();
+            }
+        });
         future
     }
 }
