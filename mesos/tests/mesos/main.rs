@@ -1,5 +1,6 @@
 //! The `mesos` crate's tests, one module per suite.
 
+mod agent_helpers;
 mod call_matchers_test;
 mod driver_helpers;
 mod helpers;
@@ -10,6 +11,7 @@ mod agent_validation_test;
 mod allocated_resources_test;
 mod attributes_test;
 mod common_validation_test;
+mod containerizer_resources_test;
 mod containerizer_test;
 mod create_operation_validation_test;
 mod destroy_operation_validation_test;
@@ -48,6 +50,8 @@ mod scheduler_library_test;
 mod schemas_test;
 mod shared_resources_test;
 mod shrink_volume_operation_validation_test;
+mod slave_flags_test;
+mod slave_test;
 mod task_group_validation_test;
 mod task_status_update_manager_test;
 mod task_validation_test;
