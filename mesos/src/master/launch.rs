@@ -429,7 +429,7 @@ impl Master {
         }
         if !launched.is_empty() {
             self.allocator
-                .transition_offered_to_allocated(&slave_id, &launched);
+                .transition_offered_to_allocated(&slave_id, launched);
         }
     }
 

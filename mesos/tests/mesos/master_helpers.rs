@@ -231,11 +231,8 @@ impl Allocator for TestAllocator {
 
     fn update_weights(&self, _: HashMap<String, f64>) {}
 
-    fn transition_offered_to_allocated(&self, slave_id: &SlaveId, resources: &Resources) {
-        self.record(AllocatorCall::Transition(
-            slave_id.clone(),
-            resources.clone(),
-        ));
+    fn transition_offered_to_allocated(&self, slave_id: &SlaveId, resources: Resources) {
+        self.record(AllocatorCall::Transition(slave_id.clone(), resources));
     }
 }
 
