@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use libprocess::testing::{self, await_eq, await_ready, TestRuntime};
-use libprocess::{Clock, Future, Queue};
+use libprocess::{Builder, Clock, Future, Queue, Simulation};
 use mesos::common::resource_quantities::{ResourceLimits, ResourceQuantities};
 use mesos::common::resources::Resources;
 use mesos::framework_info::{capability, Capability};
@@ -130,7 +130,7 @@ impl Names {
 }
 
 /// The test base: an allocator whose offers land in a queue.
-struct Test {
+pub(crate) struct Test {
     allocator: HierarchicalDRFAllocator,
     allocations: Queue<Allocation>,
     names: Names,
@@ -142,7 +142,10 @@ struct Test {
 impl Test {
     /// A paused clock and an allocator initialized with `options`.
     fn new(options: Options) -> Test {
-        let runtime = testing::runtime();
+        Test::with_runtime(options, testing::runtime())
+    }
+
+    fn with_runtime(options: Options, runtime: TestRuntime) -> Test {
         Clock::pause();
         let allocator = HierarchicalDRFAllocator::create();
         let allocations = Queue::new();
@@ -1660,4 +1663,42 @@ fn quota_provides_limit() {
         allocation(&framework2, &[(no_quota_role, &[(&agent2, &half)])]),
         got[1]
     );
+}
+
+/// Allocations triggered by events while one is pending join it (as in
+/// 1.11: the candidates are collected, one `_generateOffers` dispatch is
+/// outstanding). A simulated runtime runs nothing until the test waits,
+/// so all events are queued before the first is served.
+#[test]
+fn event_triggered_allocations_are_batched() {
+    let simulation = Simulation::from_environment().expect("LIBPROCESS_SEED");
+    let runtime = testing::runtime_with(Builder::default().simulation(&simulation));
+    let mut t = Test::with_runtime(Options::default(), runtime);
+    let runs = "allocator/mesos/allocation_runs";
+
+    let framework = t.names.framework_info(&["role"], &[]);
+    t.add_framework(&framework);
+    let agents: Vec<SlaveInfo> = (0..3)
+        .map(|_| t.names.slave_info("cpus:1;mem:512"))
+        .collect();
+    for agent in &agents {
+        t.add_slave(agent);
+    }
+    Clock::settle();
+
+    // One run, all three agents in one offer.
+    assert_metrics(&[(runs, 1.0)]);
+    let all: Vec<(&SlaveInfo, Resources)> =
+        agents.iter().map(|a| (a, agent_resources(a))).collect();
+    let by_agent: Vec<(&SlaveInfo, &Resources)> = all.iter().map(|(a, r)| (*a, r)).collect();
+    await_eq(allocation(&framework, &[("role", &by_agent)]), &t.next());
+    t.expect_no_allocation();
+
+    // Settled in between, each event runs its own allocation.
+    for _ in 0..2 {
+        let agent = t.names.slave_info("cpus:1;mem:512");
+        t.add_slave(&agent);
+        Clock::settle();
+    }
+    assert_metrics(&[(runs, 3.0)]);
 }
