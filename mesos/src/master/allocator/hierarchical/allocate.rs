@@ -210,9 +210,11 @@ impl State {
                         role,
                         framework_id.value
                     );
+                    // Kept unallocated, as `available` is: Mesos adds them
+                    // allocated, which makes its subtraction a no-op.
+                    *offered_shared.entry(slave_id.clone()).or_default() += &to_offer.shared();
                     to_offer.allocate(&role);
                     offers.add(&framework_id, &role, slave_id, &to_offer);
-                    *offered_shared.entry(slave_id.clone()).or_default() += &to_offer.shared();
 
                     let increased = ResourceQuantities::from_scalar_resources(
                         &(&guarantees_offering + &additional),
@@ -302,9 +304,11 @@ impl State {
                         role,
                         framework_id.value
                     );
+                    // Kept unallocated, as `available` is: Mesos adds them
+                    // allocated, which makes its subtraction a no-op.
+                    *offered_shared.entry(slave_id.clone()).or_default() += &to_offer.shared();
                     to_offer.allocate(&role);
                     offers.add(&framework_id, &role, slave_id, &to_offer);
-                    *offered_shared.entry(slave_id.clone()).or_default() += &to_offer.shared();
 
                     let increased = ResourceQuantities::from_scalar_resources(&additional);
                     if !quota.is_default() {
