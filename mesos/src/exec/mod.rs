@@ -13,6 +13,7 @@ mod driver;
 mod executor;
 mod process;
 mod shutdown;
+mod unacknowledged;
 
 pub use config::{ExecutorConfig, ExecutorConfigError};
 pub use driver::MesosExecutorDriver;

@@ -13,11 +13,12 @@ use stout::Uuid;
 
 use super::driver::Shared;
 use super::shutdown::ShutdownProcess;
+use super::unacknowledged::{status_update, Unacknowledged};
 use super::{Executor, ExecutorConfig, MesosExecutorDriver};
 use crate::internal::{
     ExecutorRegisteredMessage, ExecutorReregisteredMessage, ExecutorToFrameworkMessage,
     FrameworkToExecutorMessage, KillTaskMessage, ReconnectExecutorMessage, RegisterExecutorMessage,
-    ReregisterExecutorMessage, RunTaskMessage, ShutdownExecutorMessage, StatusUpdate,
+    ReregisterExecutorMessage, RunTaskMessage, ShutdownExecutorMessage,
     StatusUpdateAcknowledgementMessage, StatusUpdateMessage,
 };
 use crate::{SlaveId, SlaveInfo, TaskId, TaskInfo, TaskStatus};
@@ -35,10 +36,8 @@ pub(super) struct ExecutorProcess {
     /// Names the current connection, so that a recovery timeout armed for
     /// an earlier one does nothing.
     connection: Uuid,
-    /// Sent and not acknowledged, in the order sent.
-    updates: Vec<(Uuid, StatusUpdate)>,
-    /// Launched and not acknowledged, in the order launched.
-    tasks: Vec<TaskInfo>,
+    /// For re-registration with a restarted agent.
+    unacknowledged: Unacknowledged,
 }
 
 impl std::fmt::Debug for ExecutorProcess {
@@ -67,8 +66,7 @@ impl ExecutorProcess {
             config,
             connected: false,
             connection: libprocess::random::uuid(),
-            updates: Vec::new(),
-            tasks: Vec::new(),
+            unacknowledged: Unacknowledged::default(),
         }
     }
 
@@ -137,8 +135,8 @@ impl ExecutorProcess {
         let message = ReregisterExecutorMessage {
             executor_id: self.config.executor_id.clone(),
             framework_id: self.config.framework_id.clone(),
-            tasks: self.tasks.clone(),
-            updates: self.updates.iter().map(|(_, u)| u.clone()).collect(),
+            tasks: self.unacknowledged.tasks(),
+            updates: self.unacknowledged.updates(),
         };
         send_protobuf(&self.config.slave_pid, &message);
     }
@@ -158,12 +156,11 @@ impl ExecutorProcess {
             );
             return;
         }
-        if self.tasks.iter().any(|t| t.task_id == task.task_id) {
+        if !self.unacknowledged.launched(&task) {
             tracing::error!("Ignoring unexpected duplicate task {}", task.task_id.value);
             return;
         }
         tracing::debug!("Executor asked to run task '{}'", task.task_id.value);
-        self.tasks.push(task.clone());
         self.callback(|executor, driver| executor.launch_task(driver, &task));
     }
 
@@ -209,7 +206,7 @@ impl ExecutorProcess {
             );
             return;
         }
-        let Some(index) = self.updates.iter().position(|(u, _)| *u == uuid) else {
+        if !self.unacknowledged.acknowledged(uuid, task_id) {
             tracing::warn!(
                 "Ignoring unknown status update acknowledgement {} for task {} of framework {}",
                 uuid,
@@ -217,15 +214,13 @@ impl ExecutorProcess {
                 framework_id
             );
             return;
-        };
+        }
         tracing::debug!(
             "Executor received status update acknowledgement {} for task {} of framework {}",
             uuid,
             task_id.value,
             framework_id
         );
-        self.updates.remove(index);
-        self.tasks.retain(|t| &t.task_id != task_id);
     }
 
     fn framework_message(&mut self, data: &[u8]) {
@@ -287,27 +282,13 @@ impl ExecutorProcess {
 
     pub(super) fn send_status_update(&mut self, status: TaskStatus) {
         let uuid = libprocess::random::uuid();
-        let uuid_bytes = Bytes::copy_from_slice(&uuid.to_bytes());
-        let timestamp = Clock::now().secs();
-        let mut status = status;
-        status.timestamp = Some(timestamp);
-        status.uuid = Some(uuid_bytes.clone());
-        status.slave_id = Some(self.config.slave_id.clone());
-        let update = StatusUpdate {
-            framework_id: self.config.framework_id.clone(),
-            executor_id: Some(self.config.executor_id.clone()),
-            slave_id: Some(self.config.slave_id.clone()),
-            status,
-            timestamp,
-            uuid: Some(uuid_bytes),
-            latest_state: None,
-        };
+        let update = status_update(&self.config, status, uuid, Clock::now().secs());
         tracing::debug!(
             "Executor sending status update {} for task {}",
             uuid,
             update.status.task_id.value
         );
-        self.updates.push((uuid, update.clone()));
+        self.unacknowledged.sent(uuid, update.clone());
         let message = StatusUpdateMessage {
             update,
             pid: Some(self.self_pid().upid().to_string()),

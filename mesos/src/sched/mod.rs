@@ -10,6 +10,7 @@
 //! given (the calls are dispatched to the process and run after it), but
 //! must not [`join`](MesosSchedulerDriver::join) it.
 
+mod agents;
 pub mod constants;
 mod detector;
 mod driver;

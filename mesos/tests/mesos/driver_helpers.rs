@@ -91,6 +91,32 @@ pub(crate) fn offer_id(value: &str) -> OfferId {
     }
 }
 
+/// Links to a process: ready once it has terminated.
+pub(crate) struct Watcher {
+    target: UPID,
+    exited: libprocess::Promise<()>,
+}
+
+impl libprocess::Process for Watcher {
+    fn initialize(&mut self, _handlers: &mut libprocess::Handlers<Self>) {
+        libprocess::link(&self.target);
+    }
+
+    fn exited(&mut self, _pid: &UPID) {
+        self.exited.set(());
+    }
+}
+
+pub(crate) fn watch(target: &UPID) -> libprocess::Future<()> {
+    let exited = libprocess::Promise::new();
+    let future = exited.future();
+    libprocess::spawn(Watcher {
+        target: target.clone(),
+        exited,
+    });
+    future
+}
+
 /// A scheduler callback, as recorded.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Sched {

@@ -20,7 +20,7 @@ use stout::Duration;
 
 use crate::driver_helpers::{
     assert_empty, default_framework_info, executor_id, framework_id, next, send_as, slave_id,
-    task_id, Exec, RecordingExecutor, Stub,
+    task_id, watch, Exec, RecordingExecutor, Stub,
 };
 
 fn config(agent: &UPID) -> ExecutorConfig {
@@ -298,32 +298,6 @@ fn framework_messages_and_kill_task() {
     setup.stop();
 }
 
-/// Links to a process: ready once it has terminated.
-struct Watcher {
-    target: UPID,
-    exited: libprocess::Promise<()>,
-}
-
-impl libprocess::Process for Watcher {
-    fn initialize(&mut self, _handlers: &mut libprocess::Handlers<Self>) {
-        libprocess::link(&self.target);
-    }
-
-    fn exited(&mut self, _pid: &UPID) {
-        self.exited.set(());
-    }
-}
-
-fn watch(target: &UPID) -> libprocess::Future<()> {
-    let exited = libprocess::Promise::new();
-    let future = exited.future();
-    spawn(Watcher {
-        target: target.clone(),
-        exited,
-    });
-    future
-}
-
 /// The agent's shutdown reaches `shutdown`; a local executor's process
 /// then terminates.
 #[test]
@@ -528,4 +502,16 @@ fn start_without_configuration_aborts() {
         next(&calls)
     );
     assert_eq!(Status::DriverAborted, driver.join());
+}
+
+/// Dropping every handle on a driver terminates its process.
+#[test]
+fn dropping_the_driver_terminates_its_process() {
+    let _rt = lp::runtime();
+    let setup = setup_with(false);
+    let executor = setup.register();
+    let terminated = watch(&executor);
+    let Setup { driver, .. } = setup;
+    drop(driver);
+    lp::await_ready(&terminated);
 }

@@ -26,7 +26,7 @@ use stout::Duration;
 
 use crate::driver_helpers::{
     assert_empty, default_framework_info, executor_id, framework_id, next, offer_id, send_as,
-    slave_id, task_id, RecordingScheduler, Sched, Stub,
+    slave_id, task_id, watch, RecordingScheduler, Sched, Stub,
 };
 
 /// A master standing in for Mesos', the detector that names it, and a
@@ -184,11 +184,29 @@ fn registration_with_zero_failover_time() {
 /// the snapshot.
 #[test]
 fn metrics_endpoint() {
-    let _rt = lp::runtime();
+    let _rt = lp::runtime_with(
+        libprocess::Builder::default().listen(std::net::SocketAddrV4::new(
+            std::net::Ipv4Addr::LOCALHOST,
+            0,
+        )),
+    );
     let setup = setup(true);
     setup.register();
 
-    let snapshot = lp::await_ready(&libprocess::metrics::snapshot(None));
+    let metrics = UPID::new("metrics", libprocess::address());
+    let response = lp::await_ready(&libprocess::http::get(
+        &metrics,
+        "snapshot",
+        None,
+        libprocess::http::Headers::new(),
+    ));
+    assert_eq!("200 OK", response.status());
+    assert_eq!(
+        Some("application/json"),
+        response.headers.get("Content-Type")
+    );
+    let snapshot: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&response.body_bytes()).expect("a JSON object");
     assert!(snapshot.contains_key("scheduler/event_queue_messages"));
     assert!(snapshot.contains_key("scheduler/event_queue_dispatches"));
 
@@ -959,4 +977,16 @@ fn master_from_host_and_port() {
     lp::await_ready(&subscribe);
     driver.stop(false);
     driver.join();
+}
+
+/// Dropping every handle on a driver terminates its process.
+#[test]
+fn dropping_the_driver_terminates_its_process() {
+    let _rt = lp::runtime();
+    let setup = setup(true);
+    let scheduler = setup.register();
+    let terminated = watch(&scheduler);
+    let Setup { driver, .. } = setup;
+    drop(driver);
+    lp::await_ready(&terminated);
 }

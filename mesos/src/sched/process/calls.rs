@@ -108,28 +108,8 @@ impl SchedulerProcess {
             return;
         }
 
-        let tasks = launched(&operations);
-        for offer_id in &offer_ids {
-            match self.saved_offers.remove(&offer_id.value) {
-                None => tracing::warn!("Attempting to accept an unknown offer {}", offer_id.value),
-                Some(agents) => {
-                    // Keep the pids of the agents our tasks go to, for
-                    // framework messages sent straight to them.
-                    for task in &tasks {
-                        match agents.get(&task.slave_id.value) {
-                            Some(pid) => {
-                                self.saved_slave_pids
-                                    .insert(task.slave_id.value.clone(), pid.clone());
-                            }
-                            None => tracing::warn!(
-                                "Attempting to launch task {} with the wrong agent id {}",
-                                task.task_id.value,
-                                task.slave_id.value
-                            ),
-                        }
-                    }
-                }
-            }
+        for problem in self.agent_pids.accepted(&offer_ids, &launched(&operations)) {
+            tracing::warn!("{}", problem);
         }
 
         let mut call = self.call(call::Type::Accept);
@@ -146,7 +126,7 @@ impl SchedulerProcess {
             tracing::debug!("Ignoring decline offer message as master is disconnected");
             return;
         }
-        if self.saved_offers.remove(&offer_id.value).is_none() {
+        if !self.agent_pids.forget_offer(&offer_id) {
             tracing::warn!("Attempting to decline an unknown offer {}", offer_id.value);
         }
         let mut call = self.call(call::Type::Decline);
@@ -239,7 +219,7 @@ impl SchedulerProcess {
             tracing::debug!("Ignoring send framework message as master is disconnected");
             return;
         }
-        match self.saved_slave_pids.get(&slave_id.value) {
+        match self.agent_pids.agent(&slave_id) {
             Some(agent) => {
                 let message = FrameworkToExecutorMessage {
                     slave_id,

@@ -2,7 +2,7 @@
 //! subscribes, turns the master's messages into [`Scheduler`] callbacks
 //! and the driver's calls into `mesos.scheduler.Call` messages.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 
@@ -14,6 +14,7 @@ use stout::Duration;
 mod calls;
 mod events;
 
+use super::agents::AgentPids;
 use super::driver::Shared;
 use super::{registration, MesosSchedulerDriver, Scheduler};
 use crate::internal::{
@@ -64,11 +65,8 @@ pub(super) struct SchedulerProcess {
     detector: Arc<dyn MasterDetector>,
     registration_backoff_factor: Duration,
     registration_timer: Option<Timer>,
-    /// The agent of each outstanding offer, by offer and agent id.
-    saved_offers: HashMap<String, HashMap<String, UPID>>,
-    /// The agents running our tasks, for framework messages sent to them
-    /// directly.
-    saved_slave_pids: HashMap<String, UPID>,
+    /// For framework messages sent straight to agents.
+    agent_pids: AgentPids,
     implicit_acknowledgements: bool,
     metrics: Vec<PullGauge>,
 }
@@ -104,8 +102,7 @@ impl SchedulerProcess {
             detector: config.detector,
             registration_backoff_factor: config.registration_backoff_factor,
             registration_timer: None,
-            saved_offers: HashMap::new(),
-            saved_slave_pids: HashMap::new(),
+            agent_pids: AgentPids::default(),
             implicit_acknowledgements: config.implicit_acknowledgements,
             metrics: Vec::new(),
         }
@@ -374,12 +371,7 @@ impl SchedulerProcess {
         }
         for (offer, pid) in offers.iter().zip(&pids) {
             match UPID::parse(pid) {
-                Ok(pid) => {
-                    self.saved_offers
-                        .entry(offer.id.value.clone())
-                        .or_default()
-                        .insert(offer.slave_id.value.clone(), pid);
-                }
+                Ok(pid) => self.agent_pids.offered(&offer.id, &offer.slave_id, pid),
                 Err(_) => tracing::debug!("Failed to parse PID '{}'", pid),
             }
         }
@@ -391,7 +383,7 @@ impl SchedulerProcess {
             return;
         }
         tracing::debug!("Rescinded offer {}", offer_id.value);
-        self.saved_offers.remove(&offer_id.value);
+        self.agent_pids.forget_offer(offer_id);
         self.callback(|scheduler, driver| scheduler.offer_rescinded(driver, offer_id));
     }
 
@@ -454,7 +446,7 @@ impl SchedulerProcess {
             return;
         }
         tracing::debug!("Lost agent {}", slave_id.value);
-        self.saved_slave_pids.remove(&slave_id.value);
+        self.agent_pids.lost(slave_id);
         self.callback(|scheduler, driver| scheduler.slave_lost(driver, slave_id));
     }
 
