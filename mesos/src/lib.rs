@@ -10,6 +10,7 @@
 
 pub mod common;
 pub mod json;
+pub mod launcher;
 pub mod logging;
 pub mod master;
 pub mod slave;
