@@ -623,3 +623,7 @@ pub(crate) mod libc_signal {
     /// `SIGKILL`.
     pub(crate) const SIGKILL: i32 = nix::sys::signal::Signal::SIGKILL as i32;
 }
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;
