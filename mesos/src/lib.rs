@@ -11,6 +11,7 @@
 pub mod common;
 pub mod exec;
 pub mod json;
+pub mod launcher;
 pub mod logging;
 pub mod master;
 pub mod sched;
