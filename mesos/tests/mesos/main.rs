@@ -17,6 +17,8 @@ mod disk_resources_test;
 mod drf_sorter_test;
 mod executor_validation_test;
 mod grow_volume_operation_validation_test;
+mod hierarchical_allocator_state_test;
+mod hierarchical_allocator_test;
 mod id_test;
 mod json_test;
 mod limits_test;

@@ -6,12 +6,16 @@
 //! `initialize` (Mesos' `offerCallback`), which the master defers onto
 //! itself.
 
+pub mod hierarchical;
 pub mod sorter;
+
+pub use hierarchical::{HierarchicalAllocatorProcess, HierarchicalDRFAllocator};
 
 use std::collections::{HashMap, HashSet};
 
 use stout::Duration;
 
+use crate::common::resource_quantities::ResourceQuantities;
 use crate::common::resources::Resources;
 use crate::{slave_info, Filters, FrameworkId, FrameworkInfo, Request, SlaveId, SlaveInfo};
 
@@ -35,7 +39,7 @@ pub struct Options {
     pub filter_gpu_resources: bool,
     /// `--min_allocatable_resources`, parsed: an offer must hold at
     /// least one of these quantity sets (empty: any non-empty resources).
-    pub min_allocatable_resources: Vec<crate::common::resource_quantities::ResourceQuantities>,
+    pub min_allocatable_resources: Vec<ResourceQuantities>,
     /// `--publish_per_framework_metrics`.
     pub publish_per_framework_metrics: bool,
 }
@@ -46,10 +50,19 @@ impl Default for Options {
             allocation_interval: Duration::from_secs(1),
             fairness_excluded_resource_names: None,
             filter_gpu_resources: true,
-            min_allocatable_resources: Vec::new(),
+            min_allocatable_resources: default_min_allocatable_resources(),
             publish_per_framework_metrics: true,
         }
     }
+}
+
+/// `--min_allocatable_resources`' default, `cpus:0.01|mem:32` (Mesos'
+/// `MIN_CPUS` and `MIN_MEM`).
+pub fn default_min_allocatable_resources() -> Vec<ResourceQuantities> {
+    ["cpus:0.01", "mem:32"]
+        .iter()
+        .map(|text| ResourceQuantities::from_string(text).expect("a valid constant"))
+        .collect()
 }
 
 /// Mesos' `mesos::allocator::Allocator` interface (the parts this build
@@ -119,11 +132,16 @@ pub trait Allocator: Send + Sync + 'static {
     /// A framework's resource requests (Mesos ignores them too).
     fn request_resources(&self, framework_id: &FrameworkId, requests: Vec<Request>);
 
+    /// Offered resources were accepted and are now used by tasks (Mesos'
+    /// `transitionOfferedToAllocated`); they come back through
+    /// `recover_resources` with `is_allocated` set.
+    fn transition_offered_to_allocated(&self, slave_id: &SlaveId, resources: Resources);
+
     /// Resources come back from a framework (declined, unused, or freed
     /// by a finished task); `filters` keeps them from being offered to it
-    /// again for `refuse_seconds`. `is_allocated` is false for resources
-    /// the allocator never allocated (a rescinded offer after the agent
-    /// went away, for instance).
+    /// again for `refuse_seconds`. `is_allocated` is true for resources
+    /// tasks used (passed to `transition_offered_to_allocated`), false for
+    /// resources only offered (declined, rescinded or unused).
     fn recover_resources(
         &self,
         framework_id: &FrameworkId,
