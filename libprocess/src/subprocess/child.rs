@@ -32,6 +32,8 @@ pub(super) enum Hook {
     Setsid,
     Dup2(RawFd, RawFd),
     Supervisor,
+    /// The supplementary groups, the group and the user to become.
+    Su(Vec<libc::gid_t>, libc::gid_t, libc::uid_t),
 }
 
 /// Where the child failed, as reported on the pipe.
@@ -340,6 +342,12 @@ impl Child<'_> {
                 Hook::Setsid => libc::setsid() == -1,
                 Hook::Dup2(old, new) => libc::dup2(*old, *new) == -1,
                 Hook::Supervisor => !self.supervise(),
+                // Groups first: once the user changed, they can't be.
+                Hook::Su(groups, gid, uid) => {
+                    libc::setgroups(groups.len(), groups.as_ptr()) == -1
+                        || libc::setgid(*gid) == -1
+                        || libc::setuid(*uid) == -1
+                }
             };
             if failed {
                 self.fail(STAGE_HOOK, index as c_int, errno());

@@ -133,6 +133,13 @@ impl ChildHook {
         ChildHook(child::Hook::Dup2(old, new))
     }
 
+    /// Becomes user `uid` with primary group `gid` and the supplementary
+    /// `groups` (stout's `os::su`, with the user's groups looked up by the
+    /// caller, since the child may not read the group database).
+    pub fn su(uid: u32, gid: u32, groups: Vec<u32>) -> ChildHook {
+        ChildHook(child::Hook::Su(groups, gid, uid))
+    }
+
     /// `SUPERVISOR`: the child becomes a supervisor that leads a new
     /// process group, forks the program and waits for it, exiting with
     /// its exit code; when the parent dies the supervisor gets `SIGTERM`

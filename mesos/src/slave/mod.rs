@@ -24,16 +24,17 @@ pub mod flags;
 pub mod framework;
 pub mod http;
 pub mod metrics;
+pub mod paths;
 pub mod resources;
 pub mod state;
 pub mod status_update;
 pub mod status_update_manager;
+pub mod task_status_update_manager;
 
 mod executors;
 mod process;
 mod registration;
 mod run_task;
-mod sandbox;
 mod shutdown;
 #[allow(clippy::module_inception)]
 mod slave;

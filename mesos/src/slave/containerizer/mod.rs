@@ -5,6 +5,8 @@
 //! the Mesos containerizer (launcher plus isolators), the external
 //! containerizer, or a test's own.
 
+pub mod mesos;
+
 use std::collections::{BTreeMap, HashSet};
 
 use libprocess::Future;

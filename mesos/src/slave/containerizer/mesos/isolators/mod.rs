@@ -1,0 +1,3 @@
+//! The isolators the Mesos containerizer can be given.
+
+pub(crate) mod posix;
