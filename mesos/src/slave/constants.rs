@@ -1,4 +1,5 @@
-//! The agent's constants (Mesos' `slave/constants.hpp`).
+//! The agent's constants (Mesos' `slave/constants.hpp`; the status
+//! update retry intervals are with the task status update manager).
 
 use stout::{Bytes, Duration};
 
@@ -16,12 +17,6 @@ pub const DEFAULT_EXECUTOR_SHUTDOWN_GRACE_PERIOD: Duration = Duration::from_secs
 
 /// How long an executor waits for a restarted agent.
 pub const RECOVERY_TIMEOUT: Duration = Duration::from_mins(15);
-
-/// The first retry interval of an unacknowledged status update.
-pub const STATUS_UPDATE_RETRY_INTERVAL_MIN: Duration = Duration::from_secs(10);
-
-/// The longest retry interval of an unacknowledged status update.
-pub const STATUS_UPDATE_RETRY_INTERVAL_MAX: Duration = Duration::from_mins(10);
 
 /// `--registration_backoff_factor`'s default.
 pub const DEFAULT_REGISTRATION_BACKOFF_FACTOR: Duration = Duration::from_secs(1);

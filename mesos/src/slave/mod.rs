@@ -35,7 +35,6 @@ mod executors;
 mod process;
 mod registration;
 mod run_task;
-mod sandbox;
 mod shutdown;
 #[allow(clippy::module_inception)]
 mod slave;

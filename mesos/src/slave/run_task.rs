@@ -14,7 +14,7 @@ use crate::slave::environment::{executor_environment, ExecutorEnvironment};
 use crate::slave::executor::{Executor, ExecutorState};
 use crate::slave::executor_info::get_executor_info;
 use crate::slave::framework::{Framework, FrameworkState};
-use crate::slave::sandbox::create_executor_directory;
+use crate::slave::paths::create_executor_directory;
 use crate::slave::slave::{Slave, SlaveState};
 use crate::slave::status_update::UpdateSource;
 use crate::slave::{ContainerConfig, ContainerTermination};

@@ -47,3 +47,51 @@ pub trait StatusUpdateManager: Send + Sync + 'static {
     /// Drops the streams of a framework the agent removed.
     fn cleanup(&self, framework_id: &FrameworkId);
 }
+
+impl StatusUpdateManager for crate::slave::task_status_update_manager::TaskStatusUpdateManager {
+    fn initialize(&self, forward: Forward) {
+        crate::slave::task_status_update_manager::TaskStatusUpdateManager::initialize(
+            self, forward,
+        );
+    }
+
+    fn update(
+        &self,
+        update: StatusUpdate,
+        slave_id: &SlaveId,
+        checkpoint: Option<(&ExecutorId, &ContainerId)>,
+    ) -> Future<()> {
+        crate::slave::task_status_update_manager::TaskStatusUpdateManager::update(
+            self, update, slave_id, checkpoint,
+        )
+    }
+
+    fn acknowledgement(
+        &self,
+        task_id: &TaskId,
+        framework_id: &FrameworkId,
+        uuid: stout::Uuid,
+    ) -> Future<bool> {
+        crate::slave::task_status_update_manager::TaskStatusUpdateManager::acknowledgement(
+            self,
+            task_id,
+            framework_id,
+            uuid,
+        )
+    }
+
+    fn pause(&self) {
+        crate::slave::task_status_update_manager::TaskStatusUpdateManager::pause(self);
+    }
+
+    fn resume(&self) {
+        crate::slave::task_status_update_manager::TaskStatusUpdateManager::resume(self);
+    }
+
+    fn cleanup(&self, framework_id: &FrameworkId) {
+        crate::slave::task_status_update_manager::TaskStatusUpdateManager::cleanup(
+            self,
+            framework_id,
+        );
+    }
+}

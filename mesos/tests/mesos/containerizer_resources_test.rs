@@ -19,6 +19,7 @@ fn ports(resources: &mesos::Resources) -> String {
         .ports()
         .unwrap_or_else(Ranges::default)
         .to_string()
+    resources.ports().unwrap_or_default().to_string()
 }
 
 #[test]

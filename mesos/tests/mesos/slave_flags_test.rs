@@ -11,6 +11,14 @@ fn load(args: &[&str]) -> stout::Try<FlagSet<Flags>> {
     Ok(set)
 }
 
+/// The error loading `args` gives.
+fn load_error(args: &[&str]) -> stout::Error {
+    match load(args) {
+        Ok(_) => panic!("{:?} loaded", args),
+        Err(error) => error,
+    }
+}
+
 #[test]
 fn defaults() {
     let flags = load(&["--work_dir=/tmp/agent"]).expect("loads");
@@ -52,6 +60,7 @@ fn defaults() {
 #[test]
 fn work_dir_is_required() {
     let error = load(&[]).err().expect("an error");
+    let error = load_error(&[]);
     assert!(error.to_string().contains("work_dir"), "{}", error);
 }
 
@@ -138,6 +147,10 @@ fn checks() {
     ])
     .err()
     .expect("an error");
+    let error = load_error(&[
+        "--work_dir=/tmp",
+        "--executor_reregistration_timeout=16secs",
+    ]);
     assert_eq!(
         "Expected `--executor_reregistration_timeout` to be not more than 15secs",
         error.to_string()
@@ -149,6 +162,10 @@ fn checks() {
     ])
     .err()
     .expect("an error");
+    let error = load_error(&[
+        "--work_dir=/tmp",
+        "--executor_environment_variables={\"PATH\": 1}",
+    ]);
     assert_eq!(
         "`executor_environment_variables` must only contain string values",
         error.to_string()
@@ -160,6 +177,10 @@ fn checks() {
     ])
     .err()
     .expect("an error");
+    let error = load_error(&[
+        "--work_dir=/tmp",
+        "--agent_features={\"capabilities\": [{\"type\": \"MULTI_ROLE\"}]}",
+    ]);
     assert!(
         error
             .to_string()
@@ -179,6 +200,13 @@ fn checks() {
     ])
     .err()
     .expect("an error");
+    let error = load_error(&["--work_dir=/tmp", "--domain={}"]);
+    assert_eq!("`domain` must define `fault_domain`", error.to_string());
+
+    let error = load_error(&[
+        "--work_dir=/tmp",
+        "--default_container_dns={\"mesos\": [{\"network_mode\": \"HOST\", \"dns\": {}}]}",
+    ]);
     assert_eq!(
         "Configuring DNS for HOST network with `--default_container_dns` is not yet supported",
         error.to_string()
