@@ -2,7 +2,6 @@
 //! ports the agent detects, and how much it keeps back.
 
 use mesos::slave::resources::{agent_resources, HostResources};
-use mesos::value::Ranges;
 use stout::Bytes;
 
 use crate::agent_helpers::{create_slave_flags, small_host, tempdir};
@@ -15,10 +14,6 @@ fn resources_with(text: &str, host: &HostResources) -> mesos::Resources {
 }
 
 fn ports(resources: &mesos::Resources) -> String {
-    resources
-        .ports()
-        .unwrap_or_else(Ranges::default)
-        .to_string()
     resources.ports().unwrap_or_default().to_string()
 }
 
