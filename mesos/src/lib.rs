@@ -9,6 +9,7 @@
 //! They are built in their own crate, [`mesos_protos`], and re-exported here.
 
 pub mod common;
+pub mod daemon;
 pub mod exec;
 pub mod json;
 pub mod launcher;

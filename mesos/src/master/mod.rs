@@ -24,6 +24,7 @@ pub mod flags;
 mod framework;
 mod frameworks;
 mod launch;
+pub mod main;
 #[allow(clippy::module_inception)] // Mesos' `master/master.cpp`.
 mod master;
 mod metrics;

@@ -11,8 +11,8 @@ use stout::Duration;
 
 use super::constants::DEFAULT_REGISTRATION_BACKOFF_FACTOR;
 use super::process::{Config, SchedulerProcess};
-use super::{detector, Scheduler};
-use crate::master::detector::MasterDetector;
+use super::Scheduler;
+use crate::master::detector::{self, MasterDetector};
 use crate::offer::Operation;
 use crate::scheduler::OfferConstraints;
 use crate::{

@@ -12,7 +12,6 @@
 
 mod agents;
 pub mod constants;
-mod detector;
 mod driver;
 mod process;
 mod registration;

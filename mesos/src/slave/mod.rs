@@ -23,6 +23,7 @@ pub mod executor_info;
 pub mod flags;
 pub mod framework;
 pub mod http;
+pub mod main;
 pub mod metrics;
 pub mod paths;
 pub mod resources;

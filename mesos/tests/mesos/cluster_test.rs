@@ -105,7 +105,11 @@ fn command_task_runs_to_finished_through_the_command_executor() {
     let starting = sched.status_update.future();
     let running = sched.status_update.future();
     let finished = sched.status_update.future();
-    driver.launch_tasks(vec![offers[0].id.clone()], vec![task.clone()], Filters::default());
+    driver.launch_tasks(
+        vec![offers[0].id.clone()],
+        vec![task.clone()],
+        Filters::default(),
+    );
 
     let starting = await_ready(&starting);
     assert_eq!(starting.task_id, task.task_id);

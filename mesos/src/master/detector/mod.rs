@@ -6,7 +6,10 @@ mod standalone;
 
 pub use standalone::StandaloneMasterDetector;
 
-use libprocess::Future;
+use std::sync::Arc;
+
+use libprocess::{Future, UPID};
+use stout::{Error, Try};
 
 use crate::MasterInfo;
 
@@ -16,4 +19,31 @@ pub trait MasterDetector: Send + Sync + 'static {
     /// differs from `previous`, the leader the caller knows of. Pending
     /// detections can be discarded.
     fn detect(&self, previous: Option<MasterInfo>) -> Future<Option<MasterInfo>>;
+}
+
+/// A detector for `master` as Mesos' `--master` flags take it
+/// (`MasterDetector::create`): `host:port` or `master@host:port` for a
+/// standalone master, or `file://<path>` of a file holding one of these.
+/// ZooKeeper URLs (`zk://`) are refused until leader election exists.
+pub fn create(master: &str) -> Try<Arc<dyn MasterDetector>> {
+    let master = master.trim();
+    if master.starts_with("zk://") {
+        return Err(Error::new(format!(
+            "ZooKeeper master detection ('{}') is not supported by this build yet",
+            master
+        )));
+    }
+    if let Some(path) = master.strip_prefix("file://") {
+        let contents = std::fs::read_to_string(path)
+            .map_err(|e| Error::new(format!("Failed to read from file at '{}': {}", path, e)))?;
+        return create(&contents);
+    }
+    let text = if master.contains('@') {
+        master.to_string()
+    } else {
+        format!("master@{}", master)
+    };
+    let pid = UPID::parse(&text)
+        .map_err(|e| Error::new(format!("Failed to parse '{}': {}", master, e)))?;
+    Ok(Arc::new(StandaloneMasterDetector::with_pid(&pid)))
 }

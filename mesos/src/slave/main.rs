@@ -1,0 +1,145 @@
+//! `mesos-agent` (Mesos' `src/slave/main.cpp`), as a library function so
+//! that `mesos-local` and tests run the very same code.
+
+use std::sync::Arc;
+
+use crate::daemon::{self, Loaded};
+use crate::slave::containerizer::mesos::{MesosContainerizer, Options};
+use crate::slave::flags::Flags;
+use crate::slave::task_status_update_manager::TaskStatusUpdateManager;
+use crate::slave::Slave;
+
+/// The logging flags inside the agent's.
+pub fn logging_flags(flags: &Flags) -> crate::logging::Flags {
+    crate::logging::Flags {
+        quiet: flags.quiet,
+        logging_level: flags.logging_level.clone(),
+        log_dir: flags.log_dir.clone(),
+        logbufsecs: flags.logbufsecs,
+        initialize_driver_logging: flags.initialize_driver_logging,
+        external_log_file: flags.external_log_file.clone(),
+    }
+}
+
+/// Why this build cannot run with `flags`, if it cannot: each feature of
+/// a later issue that the flags ask for is a startup error saying so.
+pub fn unsupported(flags: &Flags) -> Option<String> {
+    daemon::unsupported(&[
+        (
+            flags.containerizers != "mesos",
+            "--containerizers other than 'mesos' (docker and external come later)",
+        ),
+        (flags.credential.is_some(), "--credential (authentication)"),
+        (
+            flags.authenticate_http_readonly
+                || flags.authenticate_http_readwrite
+                || flags.authenticate_http_executors,
+            "--authenticate_http_* (HTTP authentication)",
+        ),
+        (flags.acls.is_some(), "--acls (authorization)"),
+        (
+            flags.modules.is_some() || flags.modules_dir.is_some(),
+            "--modules (modules)",
+        ),
+        (flags.hooks.is_some(), "--hooks (modules)"),
+        (
+            flags.master_detector.is_some(),
+            "--master_detector (modules)",
+        ),
+        (flags.ip6.is_some(), "--ip6 (IPv6)"),
+        (
+            flags.ip_discovery_command.is_some() || flags.ip6_discovery_command.is_some(),
+            "--ip_discovery_command",
+        ),
+    ])
+}
+
+/// Runs the agent until SIGINT or SIGTERM: the process' exit status.
+pub fn run(args: Vec<String>) -> u8 {
+    let signals = match daemon::block_signals() {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("{}", e);
+            return 1;
+        }
+    };
+    let argv0 = args
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "mesos-agent".into());
+    let (flags, warnings) = match daemon::load_flags::<Flags>(&args) {
+        (Loaded::Run(flags), warnings) => (flags, warnings),
+        (Loaded::Exit(status), _) => return status,
+    };
+    if flags.version {
+        println!("mesos {}", crate::MESOS_VERSION);
+        return 0;
+    }
+    if let Err(e) = crate::logging::initialize(&argv0, &logging_flags(&flags)) {
+        eprintln!("{}", e);
+        return 1;
+    }
+    for warning in warnings {
+        tracing::warn!("{}", warning);
+    }
+    tracing::info!("Build: Mesos {} (Rust port)", crate::MESOS_VERSION);
+    if let Some(error) = unsupported(&flags) {
+        tracing::error!("{}", error);
+        return 1;
+    }
+    let Some(master) = flags.master.clone() else {
+        tracing::error!("Missing required option --master");
+        return 1;
+    };
+    let detector = match crate::master::detector::create(&master) {
+        Ok(detector) => detector,
+        Err(e) => {
+            tracing::error!("Failed to create a master detector: {}", e);
+            return 1;
+        }
+    };
+    let runtime = match daemon::runtime(
+        flags.ip.as_deref(),
+        flags.port,
+        flags.advertise_ip.as_deref(),
+        flags.advertise_port.as_deref(),
+    ) {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            tracing::error!("Failed to initialize: {}", e);
+            return 1;
+        }
+    };
+    let _enter = runtime.enter();
+    let mut options = Options::new(flags.work_dir.clone(), flags.runtime_dir.clone());
+    options.isolation = flags.isolation.clone();
+    let containerizer = match MesosContainerizer::create(options) {
+        Ok(containerizer) => Arc::new(containerizer),
+        Err(e) => {
+            tracing::error!("Failed to create a containerizer: {}", e);
+            return 1;
+        }
+    };
+    let status_updates = Arc::new(TaskStatusUpdateManager::new(&flags.work_dir));
+    let slave = match Slave::new(
+        flags,
+        detector,
+        containerizer.clone(),
+        status_updates.clone(),
+    ) {
+        Ok(slave) => crate::slave::spawn(slave),
+        Err(e) => {
+            tracing::error!("Failed to start the agent: {}", e);
+            return 1;
+        }
+    };
+
+    let signal = daemon::wait_for_signal(&signals);
+    tracing::info!("Received {}; shutting down", signal);
+    // The agent's shutdown destroys its containers: no task outlives it.
+    libprocess::terminate(&slave, true);
+    libprocess::wait(slave.upid(), Some(stout::Duration::from_secs(30)));
+    drop(status_updates);
+    drop(containerizer);
+    0
+}
