@@ -8,6 +8,7 @@
 //! `mesos::containerizer::Launch`, `mesos::appc::spec::ImageManifest`, ...
 //! They are built in their own crate, [`mesos_protos`], and re-exported here.
 
+pub mod cli;
 pub mod common;
 pub mod daemon;
 pub mod exec;

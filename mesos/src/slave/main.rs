@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::daemon::{self, Loaded};
 use crate::slave::containerizer::mesos::{MesosContainerizer, Options};
+use crate::slave::containerizer::Containerizer;
 use crate::slave::flags::Flags;
 use crate::slave::task_status_update_manager::TaskStatusUpdateManager;
 use crate::slave::Slave;
@@ -136,10 +137,28 @@ pub fn run(args: Vec<String>) -> u8 {
 
     let signal = daemon::wait_for_signal(&signals);
     tracing::info!("Received {}; shutting down", signal);
-    // The agent's shutdown destroys its containers: no task outlives it.
     libprocess::terminate(&slave, true);
     libprocess::wait(slave.upid(), Some(stout::Duration::from_secs(30)));
+    // No task outlives the agent: its containers go with it.
+    destroy_containers(containerizer.as_ref());
     drop(status_updates);
     drop(containerizer);
     0
+}
+
+/// Destroys every container, waiting a bounded time for each.
+fn destroy_containers(containerizer: &dyn Containerizer) {
+    let timeout = stout::Duration::from_secs(30);
+    let containers = containerizer.containers();
+    if !containers.wait_for(timeout) {
+        tracing::error!("Failed to list the containers to destroy");
+        return;
+    }
+    for container_id in containers.value().cloned().unwrap_or_default() {
+        tracing::info!("Destroying container {}", container_id.value);
+        let destroyed = containerizer.destroy(&container_id);
+        if !destroyed.wait_for(timeout) || !destroyed.is_ready() {
+            tracing::error!("Failed to destroy container {}", container_id.value);
+        }
+    }
 }

@@ -21,6 +21,7 @@ mod destroy_operation_validation_test;
 mod disk_resources_source_test;
 mod disk_resources_test;
 mod drf_sorter_test;
+mod e2e_test;
 mod executor_library_test;
 mod executor_validation_test;
 mod grow_volume_operation_validation_test;

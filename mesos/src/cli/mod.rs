@@ -1,0 +1,3 @@
+//! Mesos' command line tools (`src/cli`): `mesos-execute`.
+
+pub mod execute;
