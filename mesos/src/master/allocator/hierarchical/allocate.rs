@@ -89,12 +89,15 @@ struct Candidate {
 }
 
 /// `available` as one framework may take it, split as the stages offer it.
-#[derive(Clone)]
 struct Parts {
     /// Reservations, non-scalar and revocable resources: always offered.
     always: Resources,
     /// Unreserved non-revocable scalars: subject to quota and headroom.
     quota: Resources,
+    /// Both.
+    whole: Resources,
+    /// Whether `whole` meets `--min_allocatable_resources`.
+    whole_allocatable_by_default: Option<bool>,
 }
 
 impl Candidate {
@@ -108,22 +111,27 @@ impl Candidate {
         }
     }
 
-    fn parts(&mut self, capabilities: Capabilities) -> Parts {
-        if let Some((_, parts)) = self.parts.iter().find(|(c, _)| *c == capabilities) {
-            return parts.clone();
+    /// Where the parts for these capabilities are in `parts`.
+    fn parts_at(&mut self, capabilities: Capabilities) -> usize {
+        if let Some(at) = self.parts.iter().position(|(c, _)| *c == capabilities) {
+            return at;
         }
         let stripped = strip_incapable(&self.available, &capabilities);
         let role = (self.stage_one).then_some(self.role.as_str());
+        let always = stripped.filter(|resource| {
+            resources::is_reserved(resource, role)
+                || resource.r#type() != value::Type::Scalar
+                || resources::is_revocable(resource)
+        });
+        let quota = stripped.filter(is_quota_resource);
         let parts = Parts {
-            always: stripped.filter(|resource| {
-                resources::is_reserved(resource, role)
-                    || resource.r#type() != value::Type::Scalar
-                    || resources::is_revocable(resource)
-            }),
-            quota: stripped.filter(is_quota_resource),
+            whole: &always + &quota,
+            always,
+            quota,
+            whole_allocatable_by_default: None,
         };
-        self.parts.push((capabilities, parts.clone()));
-        parts
+        self.parts.push((capabilities, parts));
+        self.parts.len() - 1
     }
 }
 
@@ -223,13 +231,15 @@ impl State {
                     {
                         continue;
                     }
+                    let at = candidate.parts_at(framework.capabilities);
                     let Parts {
                         always,
                         quota: quota_resources,
-                    } = candidate.parts(framework.capabilities);
+                        ..
+                    } = &candidate.parts[at].1;
 
                     let guarantees_offering =
-                        shrink_resources(&quota_resources, unsatisfied.clone());
+                        shrink_resources(quota_resources, unsatisfied.clone());
                     // No progress towards the guarantees: the role's
                     // reservations here wait for stage 2.
                     if guarantees_offering.is_empty() {
@@ -240,7 +250,7 @@ impl State {
                     // resources go with the guarantees.
                     let mut to_offer = &guarantees_offering + always;
 
-                    let mut additional = &quota_resources - &guarantees_offering;
+                    let mut additional = quota_resources - &guarantees_offering;
                     if !quota.limits.is_empty() {
                         let limit = &quota.limits
                             - &(used_quota(&consumed, &role)
@@ -327,32 +337,47 @@ impl State {
                     }
                     // Reservations (the role's ancestors' too), non-scalar
                     // and revocable resources always go.
-                    let Parts {
-                        always: mut to_offer,
-                        quota: mut additional,
-                    } = candidate.parts(framework.capabilities);
-                    if !quota.limits.is_empty() {
-                        let limit = &quota.limits - &used_quota(&consumed, &role);
-                        additional = shrink_resources_to_limits(&additional, limit);
-                    }
-                    if !required_headroom.is_empty() && !additional.is_empty() {
-                        let shrunk =
-                            shrink_resources(&additional, &available_headroom - &required_headroom);
-                        if shrunk != additional {
-                            held_back += &ResourceQuantities::from_scalar_resources(
-                                &(&additional - &shrunk),
-                            );
-                            held_back_agents += 1;
-                            additional = shrunk;
+                    let at = candidate.parts_at(framework.capabilities);
+                    let parts = &mut candidate.parts[at].1;
+                    // Without limits or headroom to keep, the offer is all
+                    // the framework may take, and so is the same for every
+                    // framework with these capabilities.
+                    let whole = quota.limits.is_empty() && required_headroom.is_empty();
+                    let (to_offer, additional) = if whole {
+                        (parts.whole.clone(), parts.quota.clone())
+                    } else {
+                        let mut additional = parts.quota.clone();
+                        if !quota.limits.is_empty() {
+                            let limit = &quota.limits - &used_quota(&consumed, &role);
+                            additional = shrink_resources_to_limits(&additional, limit);
                         }
-                    }
-                    to_offer += &additional;
-
-                    if !self.allocatable(&to_offer, &role, framework)
-                        || self.is_filtered(framework, &role, slave, &to_offer)
-                    {
+                        if !required_headroom.is_empty() && !additional.is_empty() {
+                            let shrunk = shrink_resources(
+                                &additional,
+                                &available_headroom - &required_headroom,
+                            );
+                            if shrunk != additional {
+                                held_back += &ResourceQuantities::from_scalar_resources(
+                                    &(&additional - &shrunk),
+                                );
+                                held_back_agents += 1;
+                                additional = shrunk;
+                            }
+                        }
+                        (&parts.always + &additional, additional)
+                    };
+                    let allocatable =
+                        if whole && !framework.min_allocatable_resources.contains_key(&role) {
+                            *parts.whole_allocatable_by_default.get_or_insert_with(|| {
+                                self.allocatable(&to_offer, &role, framework)
+                            })
+                        } else {
+                            self.allocatable(&to_offer, &role, framework)
+                        };
+                    if !allocatable || self.is_filtered(framework, &role, slave, &to_offer) {
                         continue;
                     }
+                    let mut to_offer = to_offer;
 
                     tracing::trace!(
                         "Offering {} on agent {} to role {} of framework {}",
