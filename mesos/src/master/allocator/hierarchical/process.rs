@@ -14,8 +14,8 @@ use crate::common::resources::Resources;
 use crate::master::allocator::{OfferCallback, Options};
 use crate::{slave_info, Filters, FrameworkId, FrameworkInfo, Request, SlaveId, SlaveInfo};
 
-/// The allocator process. Its handlers are the [`Allocator`] calls,
-/// dispatched by [`HierarchicalDRFAllocator`]; tests can match them with
+/// The allocator process. Its handlers are the [`Allocator`](crate::master::allocator::Allocator) calls,
+/// dispatched by [`HierarchicalDRFAllocator`](super::HierarchicalDRFAllocator); tests can match them with
 /// `future_dispatch`.
 pub struct HierarchicalAllocatorProcess {
     pub(super) state: State,
@@ -161,7 +161,7 @@ impl HierarchicalAllocatorProcess {
         }
     }
 
-    /// See [`Allocator::add_framework`].
+    /// See [`Allocator::add_framework`](crate::master::allocator::Allocator::add_framework).
     pub fn add_framework(
         &mut self,
         framework_id: FrameworkId,
@@ -179,24 +179,24 @@ impl HierarchicalAllocatorProcess {
         }
     }
 
-    /// See [`Allocator::remove_framework`].
+    /// See [`Allocator::remove_framework`](crate::master::allocator::Allocator::remove_framework).
     pub fn remove_framework(&mut self, framework_id: FrameworkId) {
         self.state.remove_framework(&framework_id);
         self.sync_metrics();
     }
 
-    /// See [`Allocator::activate_framework`].
+    /// See [`Allocator::activate_framework`](crate::master::allocator::Allocator::activate_framework).
     pub fn activate_framework(&mut self, framework_id: FrameworkId) {
         self.state.activate_framework(&framework_id);
         self.generate_offers_all();
     }
 
-    /// See [`Allocator::deactivate_framework`].
+    /// See [`Allocator::deactivate_framework`](crate::master::allocator::Allocator::deactivate_framework).
     pub fn deactivate_framework(&mut self, framework_id: FrameworkId) {
         self.state.deactivate_framework(&framework_id);
     }
 
-    /// See [`Allocator::update_framework`].
+    /// See [`Allocator::update_framework`](crate::master::allocator::Allocator::update_framework).
     pub fn update_framework(
         &mut self,
         framework_id: FrameworkId,
@@ -209,7 +209,7 @@ impl HierarchicalAllocatorProcess {
         self.sync_metrics();
     }
 
-    /// See [`Allocator::add_slave`].
+    /// See [`Allocator::add_slave`](crate::master::allocator::Allocator::add_slave).
     pub fn add_slave(
         &mut self,
         slave_id: SlaveId,
@@ -224,14 +224,14 @@ impl HierarchicalAllocatorProcess {
         self.generate_offers(HashSet::from([slave_id]));
     }
 
-    /// See [`Allocator::remove_slave`].
+    /// See [`Allocator::remove_slave`](crate::master::allocator::Allocator::remove_slave).
     pub fn remove_slave(&mut self, slave_id: SlaveId) {
         self.state.remove_slave(&slave_id);
         self.allocation_candidates.remove(&slave_id);
         self.sync_metrics();
     }
 
-    /// See [`Allocator::update_slave`].
+    /// See [`Allocator::update_slave`](crate::master::allocator::Allocator::update_slave).
     pub fn update_slave(
         &mut self,
         slave_id: SlaveId,
@@ -248,17 +248,17 @@ impl HierarchicalAllocatorProcess {
         }
     }
 
-    /// See [`Allocator::activate_slave`].
+    /// See [`Allocator::activate_slave`](crate::master::allocator::Allocator::activate_slave).
     pub fn activate_slave(&mut self, slave_id: SlaveId) {
         self.state.activate_slave(&slave_id);
     }
 
-    /// See [`Allocator::deactivate_slave`].
+    /// See [`Allocator::deactivate_slave`](crate::master::allocator::Allocator::deactivate_slave).
     pub fn deactivate_slave(&mut self, slave_id: SlaveId) {
         self.state.deactivate_slave(&slave_id);
     }
 
-    /// See [`Allocator::request_resources`]: logged, as in Mesos.
+    /// See [`Allocator::request_resources`](crate::master::allocator::Allocator::request_resources): logged, as in Mesos.
     pub fn request_resources(&mut self, framework_id: FrameworkId, _requests: Vec<Request>) {
         tracing::info!(
             "Received resource request from framework {}",
@@ -266,13 +266,13 @@ impl HierarchicalAllocatorProcess {
         );
     }
 
-    /// See [`Allocator::transition_offered_to_allocated`].
+    /// See [`Allocator::transition_offered_to_allocated`](crate::master::allocator::Allocator::transition_offered_to_allocated).
     pub fn transition_offered_to_allocated(&mut self, slave_id: SlaveId, resources: Resources) {
         self.state
             .transition_offered_to_allocated(&slave_id, &resources);
     }
 
-    /// See [`Allocator::recover_resources`].
+    /// See [`Allocator::recover_resources`](crate::master::allocator::Allocator::recover_resources).
     pub fn recover_resources(
         &mut self,
         framework_id: FrameworkId,
@@ -312,13 +312,13 @@ impl HierarchicalAllocatorProcess {
         self.state.expire_filter(&expiry);
     }
 
-    /// See [`Allocator::suppress_offers`].
+    /// See [`Allocator::suppress_offers`](crate::master::allocator::Allocator::suppress_offers).
     pub fn suppress_offers(&mut self, framework_id: FrameworkId, roles: HashSet<String>) {
         let roles: BTreeSet<String> = roles.into_iter().collect();
         self.state.suppress_offers(&framework_id, &roles);
     }
 
-    /// See [`Allocator::revive_offers`].
+    /// See [`Allocator::revive_offers`](crate::master::allocator::Allocator::revive_offers).
     pub fn revive_offers(&mut self, framework_id: FrameworkId, roles: HashSet<String>) {
         let roles: BTreeSet<String> = roles.into_iter().collect();
         self.state.revive_offers(&framework_id, &roles);
@@ -331,7 +331,7 @@ impl HierarchicalAllocatorProcess {
         self.sync_metrics();
     }
 
-    /// See [`Allocator::update_weights`]. No allocation follows: what is
+    /// See [`Allocator::update_weights`](crate::master::allocator::Allocator::update_weights). No allocation follows: what is
     /// offered stays, later offers follow the weights.
     pub fn update_weights(&mut self, weights: HashMap<String, f64>) {
         self.state.update_weights(&weights);
