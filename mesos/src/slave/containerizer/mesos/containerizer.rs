@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use libprocess::metrics::Counter;
 use libprocess::{await_all, collect, dispatch, Future, Process, Promise, SelfPid, PID};
 use prost::Message;
 use stout::{Error, Try};
@@ -126,11 +127,17 @@ impl MesosContainerizer {
         launcher: Arc<dyn Launcher>,
         isolators: Vec<Arc<dyn Isolator>>,
     ) -> MesosContainerizer {
+        let destroy_errors = Counter::new("containerizer/mesos/container_destroy_errors");
+        // Another containerizer in this runtime may hold the name.
+        libprocess::metrics::add(destroy_errors.clone()).on_failed(|error| {
+            tracing::warn!("Failed to add the containerizer's metrics: {}", error)
+        });
         let process = libprocess::spawn(MesosContainerizerProcess {
             options,
             launcher,
             isolators,
             containers: HashMap::new(),
+            destroy_errors,
         });
         MesosContainerizer { process }
     }
@@ -250,11 +257,17 @@ pub(super) struct MesosContainerizerProcess {
     pub(super) launcher: Arc<dyn Launcher>,
     pub(super) isolators: Vec<Arc<dyn Isolator>>,
     pub(super) containers: HashMap<ContainerId, Container>,
+    /// `containerizer/mesos/container_destroy_errors`.
+    pub(super) destroy_errors: Counter,
 }
 
 impl Process for MesosContainerizerProcess {
     fn id_prefix(&self) -> std::borrow::Cow<'static, str> {
         "mesos-containerizer".into()
+    }
+
+    fn finalize(&mut self) {
+        drop(libprocess::metrics::remove(&self.destroy_errors));
     }
 }
 

@@ -127,6 +127,7 @@ impl MesosContainerizerProcess {
         if !killed.is_ready() {
             // Isolators may need every process gone to clean up: leave
             // them, and tell the agent.
+            self.destroy_errors.increment();
             container.termination.fail(format!(
                 "Failed to kill all processes in the container: {}",
                 killed.failure().unwrap_or("discarded future")
@@ -180,6 +181,7 @@ impl MesosContainerizerProcess {
             return;
         };
         if !errors.is_empty() {
+            self.destroy_errors.increment();
             container.termination.fail(format!(
                 "Failed to clean up an isolator when destroying container: {}",
                 errors.join("; ")
