@@ -53,12 +53,12 @@ struct State {
     /// What `start` needs, until it runs.
     unstarted: Option<Unstarted>,
     implicit_acknowledgements: bool,
-    /// The framework as last given, with the fields Mesos fills in.
-    framework: FrameworkInfo,
 }
 
 struct Unstarted {
     scheduler: Box<dyn Scheduler>,
+    /// With the fields Mesos fills in.
+    framework: FrameworkInfo,
     suppressed_roles: Vec<String>,
     master: Master,
     /// The process' id: unique per driver, so that the master tells one
@@ -151,12 +151,12 @@ impl MesosSchedulerDriver {
                     process: None,
                     unstarted: Some(Unstarted {
                         scheduler,
+                        framework,
                         suppressed_roles: Vec::new(),
                         master,
                         id,
                     }),
                     implicit_acknowledgements,
-                    framework,
                 }),
                 running: Arc::new(AtomicBool::new(true)),
                 latch: Arc::new(Latch::new()),
@@ -188,6 +188,7 @@ impl MesosSchedulerDriver {
         };
         let Unstarted {
             scheduler,
+            framework,
             suppressed_roles,
             master,
             id,
@@ -227,7 +228,7 @@ impl MesosSchedulerDriver {
             running: self.shared.running.clone(),
             latch: self.shared.latch.clone(),
             scheduler,
-            framework: state.framework.clone(),
+            framework,
             suppressed_roles: suppressed_roles.into_iter().collect(),
             detector,
             registration_backoff_factor,
@@ -441,13 +442,6 @@ impl MesosSchedulerDriver {
     ) -> Status {
         fill_missing_framework_info_fields(&mut framework);
         let roles: BTreeSet<String> = suppressed_roles.into_iter().collect();
-        {
-            let mut state = self.shared.state.lock();
-            if state.status != Status::DriverRunning {
-                return state.status;
-            }
-            state.framework = framework.clone();
-        }
         self.call(move |p| p.update_framework(framework, roles, offer_constraints))
     }
 }
