@@ -20,8 +20,10 @@ use crate::{
     TaskStatus,
 };
 
-/// A handle on a scheduler driver; clones share the driver. The driver's
-/// process terminates once it is stopped, or once every handle is gone.
+/// A handle on a scheduler driver; clones share the driver and compare equal
+/// (as Mesos' tests compare driver pointers). The driver's process
+/// terminates once it is stopped, or once every handle is gone (a handle
+/// the scheduler keeps counts).
 ///
 /// Each call returns the driver's [`Status`]: calls other than `start`
 /// do something only while it is `DRIVER_RUNNING`.
@@ -29,6 +31,14 @@ use crate::{
 pub struct MesosSchedulerDriver {
     shared: Arc<Shared>,
 }
+
+impl PartialEq for MesosSchedulerDriver {
+    fn eq(&self, other: &MesosSchedulerDriver) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl Eq for MesosSchedulerDriver {}
 
 impl std::fmt::Debug for MesosSchedulerDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -227,6 +227,7 @@ fn drop_ack_if_stop_called_before_abort() {
     });
     let setup = setup_with(scheduler, default_framework_info(), true);
     let scheduler = setup.register();
+    assert_ne!(setup.driver, self::setup(true).driver);
 
     expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &setup.master);
     send_as(
