@@ -11,8 +11,10 @@ use super::process::ExecutorProcess;
 use super::{Executor, ExecutorConfig};
 use crate::{Status, TaskStatus};
 
-/// A handle on an executor driver; clones share the driver. The driver's
-/// process terminates once it is stopped, or once every handle is gone.
+/// A handle on an executor driver; clones share the driver and compare
+/// equal (as Mesos' tests compare driver pointers). The driver's process
+/// terminates once it is stopped, or once every handle is gone (a handle
+/// the executor keeps counts).
 ///
 /// Each call returns the driver's [`Status`]: calls other than `start`
 /// do something only while it is `DRIVER_RUNNING`.
@@ -20,6 +22,14 @@ use crate::{Status, TaskStatus};
 pub struct MesosExecutorDriver {
     shared: Arc<Shared>,
 }
+
+impl PartialEq for MesosExecutorDriver {
+    fn eq(&self, other: &MesosExecutorDriver) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl Eq for MesosExecutorDriver {}
 
 impl std::fmt::Debug for MesosExecutorDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -20,8 +20,10 @@ use crate::{
     TaskStatus,
 };
 
-/// A handle on a scheduler driver; clones share the driver. The driver's
-/// process terminates once it is stopped, or once every handle is gone.
+/// A handle on a scheduler driver; clones share the driver and compare equal
+/// (as Mesos' tests compare driver pointers). The driver's process
+/// terminates once it is stopped, or once every handle is gone (a handle
+/// the scheduler keeps counts).
 ///
 /// Each call returns the driver's [`Status`]: calls other than `start`
 /// do something only while it is `DRIVER_RUNNING`.
@@ -29,6 +31,14 @@ use crate::{
 pub struct MesosSchedulerDriver {
     shared: Arc<Shared>,
 }
+
+impl PartialEq for MesosSchedulerDriver {
+    fn eq(&self, other: &MesosSchedulerDriver) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl Eq for MesosSchedulerDriver {}
 
 impl std::fmt::Debug for MesosSchedulerDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -53,12 +63,12 @@ struct State {
     /// What `start` needs, until it runs.
     unstarted: Option<Unstarted>,
     implicit_acknowledgements: bool,
-    /// The framework as last given, with the fields Mesos fills in.
-    framework: FrameworkInfo,
 }
 
 struct Unstarted {
     scheduler: Box<dyn Scheduler>,
+    /// With the fields Mesos fills in.
+    framework: FrameworkInfo,
     suppressed_roles: Vec<String>,
     master: Master,
     /// The process' id: unique per driver, so that the master tells one
@@ -151,12 +161,12 @@ impl MesosSchedulerDriver {
                     process: None,
                     unstarted: Some(Unstarted {
                         scheduler,
+                        framework,
                         suppressed_roles: Vec::new(),
                         master,
                         id,
                     }),
                     implicit_acknowledgements,
-                    framework,
                 }),
                 running: Arc::new(AtomicBool::new(true)),
                 latch: Arc::new(Latch::new()),
@@ -188,6 +198,7 @@ impl MesosSchedulerDriver {
         };
         let Unstarted {
             scheduler,
+            framework,
             suppressed_roles,
             master,
             id,
@@ -227,7 +238,7 @@ impl MesosSchedulerDriver {
             running: self.shared.running.clone(),
             latch: self.shared.latch.clone(),
             scheduler,
-            framework: state.framework.clone(),
+            framework,
             suppressed_roles: suppressed_roles.into_iter().collect(),
             detector,
             registration_backoff_factor,
@@ -441,13 +452,6 @@ impl MesosSchedulerDriver {
     ) -> Status {
         fill_missing_framework_info_fields(&mut framework);
         let roles: BTreeSet<String> = suppressed_roles.into_iter().collect();
-        {
-            let mut state = self.shared.state.lock();
-            if state.status != Status::DriverRunning {
-                return state.status;
-            }
-            state.framework = framework.clone();
-        }
         self.call(move |p| p.update_framework(framework, roles, offer_constraints))
     }
 }

@@ -227,6 +227,7 @@ fn drop_ack_if_stop_called_before_abort() {
     });
     let setup = setup_with(scheduler, default_framework_info(), true);
     let scheduler = setup.register();
+    assert_ne!(setup.driver, self::setup(true).driver);
 
     expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &setup.master);
     send_as(
@@ -852,6 +853,95 @@ fn scheduler_events() {
         .driver
         .send_framework_message(executor_id("e"), slave_id("agent-1"), &b"x"[..]);
     lp::await_ready(&message);
+
+    // UPDATE: acknowledged implicitly by its uuid, which (as in Mesos)
+    // the scheduler does not see on this path.
+    let acknowledge = future_call::<Call>(call::Type::Acknowledge, ANY, &setup.master);
+    let update = status_update(TaskState::TaskRunning, Some(b"0123456789abcdef"));
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &Event {
+            r#type: Some(event::Type::Update as i32),
+            update: Some(event::Update {
+                status: update.status.clone(),
+            }),
+            ..Event::default()
+        },
+    );
+    let Sched::Status(status) = next(&setup.calls) else {
+        panic!("expected a status update");
+    };
+    assert_eq!(None, status.uuid);
+    let acknowledge = lp::await_ready(&acknowledge)
+        .acknowledge
+        .expect("acknowledge");
+    assert_eq!(&b"0123456789abcdef"[..], &acknowledge.uuid[..]);
+
+    // MESSAGE, FAILURE (of an agent, of an executor), RESCIND.
+    let events = [
+        Event {
+            r#type: Some(event::Type::Message as i32),
+            message: Some(event::Message {
+                slave_id: slave_id("agent-1"),
+                executor_id: executor_id("e"),
+                data: bytes::Bytes::from_static(b"m"),
+            }),
+            ..Event::default()
+        },
+        Event {
+            r#type: Some(event::Type::Failure as i32),
+            failure: Some(event::Failure {
+                slave_id: Some(slave_id("agent-1")),
+                ..event::Failure::default()
+            }),
+            ..Event::default()
+        },
+        Event {
+            r#type: Some(event::Type::Failure as i32),
+            failure: Some(event::Failure {
+                slave_id: Some(slave_id("agent-1")),
+                executor_id: Some(executor_id("e")),
+                status: Some(3),
+            }),
+            ..Event::default()
+        },
+        Event {
+            r#type: Some(event::Type::Rescind as i32),
+            rescind: Some(event::Rescind {
+                offer_id: offer_id("o2"),
+            }),
+            ..Event::default()
+        },
+    ];
+    for event in &events {
+        send_as(setup.master.upid(), &scheduler, event);
+    }
+    assert_eq!(
+        Sched::Message(executor_id("e"), slave_id("agent-1"), b"m".to_vec()),
+        next(&setup.calls)
+    );
+    assert_eq!(Sched::SlaveLost(slave_id("agent-1")), next(&setup.calls));
+    assert_eq!(
+        Sched::ExecutorLost(executor_id("e"), slave_id("agent-1"), 3),
+        next(&setup.calls)
+    );
+    assert_eq!(Sched::Rescinded(offer_id("o2")), next(&setup.calls));
+
+    // ERROR aborts the driver.
+    send_as(
+        setup.master.upid(),
+        &scheduler,
+        &Event {
+            r#type: Some(event::Type::Error as i32),
+            error: Some(event::Error {
+                message: "bad".to_string(),
+            }),
+            ..Event::default()
+        },
+    );
+    assert_eq!(Sched::Error("bad".to_string()), next(&setup.calls));
+    assert_eq!(Status::DriverAborted, setup.driver.join());
 
     setup.stop();
 }
