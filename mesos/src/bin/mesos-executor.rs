@@ -41,6 +41,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // As libprocess initializes itself: `LIBPROCESS_IP`, `LIBPROCESS_PORT`
+    // and the TLS settings from the environment the agent gave.
+    let runtime = match libprocess::Builder::from_environment().and_then(|b| b.try_build()) {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            tracing::error!("Failed to initialize libprocess: {}", e);
+            return ExitCode::FAILURE;
+        }
+    };
+    let _runtime = runtime.enter();
     tracing::info!("Version: {}", mesos::MESOS_VERSION);
     let exit = executor::spawn(settings, config);
     while !exit.wait_for(Duration::from_hrs(1)) {}

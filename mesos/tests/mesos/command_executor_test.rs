@@ -402,6 +402,58 @@ fn kill_policy_grace_period() {
     assert_eq!(Exit::Success, await_ready(&exit));
 }
 
+/// An agent still recovering answers SUBSCRIBE with 503: the executor
+/// tries again every second until subscribed.
+#[test]
+fn resubscribes_until_subscribed() {
+    let _runtime = crate::fake_agent::runtime();
+    let agent = Agent::start_unavailable(framework(false), 2);
+    Clock::pause();
+    let exit = start(&agent);
+    await_call(&agent, call::Type::Subscribe);
+    let retry = agent.next_call();
+    Clock::settle();
+    assert!(retry.is_pending(), "no retry before a second has passed");
+    // The 503 reaches the executor in real time: a retry sent before it
+    // is dropped, and the next second's goes.
+    for _ in 0..2 {
+        let call = await_advancing(&retry_or_next(&retry, &agent), Duration::from_secs(1));
+        assert_eq!(Some(call::Type::Subscribe as i32), call.r#type);
+    }
+    launch(&agent, task("exit 0"));
+    for expected in [TaskState::TaskStarting, TaskState::TaskRunning] {
+        let status = await_update(&agent);
+        assert_eq!(expected, state(&status));
+        acknowledge(&agent, &status);
+    }
+    let finished = await_update_advancing(&agent);
+    assert_eq!(TaskState::TaskFinished, state(&finished));
+    acknowledge(&agent, &finished);
+    assert_eq!(Exit::Success, await_ready(&exit));
+}
+
+/// `retry` while it is pending, else the agent's next call.
+fn retry_or_next(retry: &Future<Call>, agent: &Agent) -> Future<Call> {
+    if retry.is_ready() {
+        agent.next_call()
+    } else {
+        retry.clone()
+    }
+}
+
+/// Waits for `future`, advancing the paused clock by `step` between
+/// looks.
+#[track_caller]
+fn await_advancing<T: Clone + Send + Sync + 'static>(future: &Future<T>, step: Duration) -> T {
+    let deadline = std::time::Instant::now() + AWAIT_TIMEOUT.to_std().unwrap_or_default();
+    while !future.wait_for(Duration::from_millis(20)) {
+        assert!(std::time::Instant::now() < deadline, "still pending");
+        Clock::advance(step);
+        Clock::settle();
+    }
+    await_ready(future)
+}
+
 /// Events are handled in order: a second task's TASK_FAILED shows that
 /// every event sent before it was handled.
 fn barrier(agent: &Agent) {

@@ -283,3 +283,38 @@ fn config_errors() {
         error
     );
 }
+
+#[test]
+fn from_environment() {
+    let _runtime = runtime();
+    let agent = Agent::start(framework(false));
+    let pid = agent.pid();
+    let deliveries = Queue::new();
+    let mesos = Mesos::from_environment(
+        ContentType::Protobuf,
+        &environment(&[
+            ("MESOS_SLAVE_PID", &pid),
+            ("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs"),
+            ("MESOS_LOCAL", "1"),
+            ("MESOS_INITIALIZE_DRIVER_LOGGING", "false"),
+            ("MESOS_SOMETHING_ELSE", "ignored"),
+        ]),
+        Recorder(deliveries.clone()),
+    )
+    .expect("a complete environment");
+    assert_eq!(Delivery::Connected, await_ready(&deliveries.get()));
+    mesos.send(subscribe_call());
+    assert_eq!(subscribe_call(), await_ready(&agent.next_call()));
+
+    let error = Mesos::from_environment(
+        ContentType::Protobuf,
+        &environment(&[("MESOS_LOGBUFSECS", "soon")]),
+        Recorder(Queue::new()),
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().starts_with("Failed to load flags: "),
+        "{}",
+        error
+    );
+}

@@ -28,6 +28,9 @@ pub(crate) struct FakeAgent {
     /// The open event stream, if subscribed.
     stream: Option<pipe::Writer>,
     content_type: ContentType,
+    /// How many more SUBSCRIBE calls to answer `503 Service Unavailable`,
+    /// as a recovering agent does.
+    unavailable: usize,
 }
 
 impl Process for FakeAgent {
@@ -52,7 +55,10 @@ impl FakeAgent {
         };
         self.calls.lock().authorization = request.headers.get("Authorization").map(str::to_string);
         let subscribe = call.r#type == Some(call::Type::Subscribe as i32);
-        let response = if subscribe {
+        let response = if subscribe && self.unavailable > 0 {
+            self.unavailable -= 1;
+            http::service_unavailable(Some("Agent has not finished recovery".to_string()))
+        } else if subscribe {
             let (reader, writer) = pipe::pipe();
             self.content_type = content_type;
             self.stream = Some(writer);
@@ -127,12 +133,19 @@ pub(crate) struct Agent {
 impl Agent {
     /// Spawns a fake agent whose SUBSCRIBED event carries `framework_info`.
     pub(crate) fn start(framework_info: FrameworkInfo) -> Agent {
+        Agent::start_unavailable(framework_info, 0)
+    }
+
+    /// A fake agent that answers the first `unavailable` SUBSCRIBE calls
+    /// with `503 Service Unavailable`.
+    pub(crate) fn start_unavailable(framework_info: FrameworkInfo, unavailable: usize) -> Agent {
         let calls = Arc::new(Mutex::new(Calls::default()));
         let pid = libprocess::spawn(FakeAgent {
             calls: Arc::clone(&calls),
             framework_info,
             stream: None,
             content_type: ContentType::Protobuf,
+            unavailable,
         });
         Agent { pid, calls }
     }

@@ -41,6 +41,8 @@ pub struct Config {
 pub enum ConfigError {
     /// A variable the library needs is not set.
     Missing(&'static str),
+    /// The logging flags in the environment do not load.
+    Flags(String),
     /// A variable's value does not parse.
     Invalid {
         /// The variable.
@@ -58,6 +60,7 @@ impl fmt::Display for ConfigError {
             ConfigError::Missing(name) => {
                 write!(f, "Expecting '{}' to be set in the environment", name)
             }
+            ConfigError::Flags(error) => write!(f, "Failed to load flags: {}", error),
             ConfigError::Invalid { name, value, error } if error.is_empty() => {
                 write!(f, "Failed to parse {} '{}'", name, value)
             }

@@ -10,7 +10,7 @@
 //! timeout; without, or after it, it delivers a SHUTDOWN event.
 //!
 //! ```no_run
-//! use std::collections::VecDeque;
+//! use std::collections::{BTreeMap, VecDeque};
 //! use mesos::v1::executor::{Callbacks, Config, ContentType, Event, Mesos};
 //!
 //! struct Printer;
@@ -32,7 +32,7 @@ mod process;
 mod shutdown;
 mod validation;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use bytes::Bytes;
 use libprocess::PID;
@@ -110,6 +110,43 @@ impl Mesos {
         let process =
             libprocess::spawn(MesosProcess::new(content_type, config, Box::new(callbacks)));
         Mesos { process }
+    }
+
+    /// Mesos' `Mesos(contentType, connected, disconnected, received)`:
+    /// the configuration from the `MESOS_*` variables of `environment`,
+    /// and, unless `MESOS_INITIALIZE_DRIVER_LOGGING=false`, logging set up
+    /// from the `MESOS_*` logging flags for the program `mesos`.
+    pub fn from_environment(
+        content_type: ContentType,
+        environment: &BTreeMap<String, String>,
+        callbacks: impl Callbacks,
+    ) -> Result<Mesos, ConfigError> {
+        let mesos_environment: BTreeMap<&str, &str> = environment
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("MESOS_")?, v.as_str())))
+            .collect();
+        let mut flags = stout::FlagSet::<crate::logging::Flags>::new();
+        flags.allow_unknowns(true);
+        let warnings = flags
+            .load_map(
+                mesos_environment
+                    .into_iter()
+                    .map(|(k, v)| (k.to_lowercase(), Some(v))),
+                None,
+            )
+            .map_err(|e| ConfigError::Flags(e.to_string()))?;
+        if flags.initialize_driver_logging {
+            crate::logging::initialize("mesos", &flags)
+                .map_err(|e| ConfigError::Flags(e.to_string()))?;
+        } else {
+            tracing::debug!("Disabling initialization of GLOG logging");
+        }
+        for warning in warnings {
+            tracing::warn!("{}", warning.message);
+        }
+        tracing::info!("Version: {}", crate::MESOS_VERSION);
+        let config = Config::from_environment(environment)?;
+        Ok(Mesos::new(content_type, config, callbacks))
     }
 
     /// Sends `call` to the agent. Invalid calls, a SUBSCRIBE while not
