@@ -423,13 +423,14 @@ impl Master {
                 framework_id,
                 &slave_id,
                 remaining,
-                accept.filters,
+                // Unset filters are the default ones (5 seconds), as in Mesos.
+                Some(accept.filters.unwrap_or_default()),
                 false,
             );
         }
         if !launched.is_empty() {
             self.allocator
-                .transition_offered_to_allocated(&slave_id, &launched);
+                .transition_offered_to_allocated(&slave_id, launched);
         }
     }
 

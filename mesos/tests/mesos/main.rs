@@ -22,6 +22,7 @@ mod hierarchical_allocator_test;
 mod id_test;
 mod json_test;
 mod limits_test;
+mod master_allocator_test;
 mod master_flags_test;
 mod master_state_test;
 mod master_test;

@@ -161,10 +161,4 @@ pub trait Allocator: Send + Sync + 'static {
 
     /// Sets role weights (`--weights`, or the operator's UPDATE_WEIGHTS).
     fn update_weights(&self, weights: HashMap<String, f64>);
-
-    /// Offered resources on the agent were accepted and are now used by
-    /// tasks (Mesos 1.11's `transitionOfferedToAllocated`): they are no
-    /// longer offered but allocated, and come back through
-    /// `recover_resources` with `is_allocated` set.
-    fn transition_offered_to_allocated(&self, slave_id: &SlaveId, resources: &Resources);
 }
