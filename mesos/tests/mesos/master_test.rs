@@ -317,6 +317,7 @@ fn launch_duplicate_offer_test() {
         .status
         .message()
         .starts_with("Task launched with invalid offers: Duplicate offer"));
+    assert!(update.uuid.is_none());
     // The offer itself was valid: it is gone, its resources back.
     assert!(cluster.inspect(|m| m.offers().is_empty()));
 }
@@ -338,7 +339,10 @@ fn launch_invalid_task_is_task_error() {
             vec![task("1", &slave_id, "cpus:4;mem:512")],
         ),
     );
-    let update = ready(&update).update;
+    let message = ready(&update);
+    // Nothing to acknowledge a master-generated update to.
+    assert_eq!(message.pid.as_deref(), Some("@0.0.0.0:0"));
+    let update = message.update;
     assert_eq!(update.status.state(), TaskState::TaskError);
     assert_eq!(update.status.reason(), Reason::TaskInvalid);
     assert!(update.status.message().starts_with("Total resources"));
