@@ -460,3 +460,26 @@ fn recovered_resources_of_a_removed_framework_are_ignored() {
     state.activate_framework(&unknown);
     assert!(state.frameworks().is_empty());
 }
+
+#[test]
+fn suppress_and_revive_of_roles_not_subscribed_are_ignored() {
+    let mut names = Names::default();
+    let mut state = State::new(Options::default());
+    let framework1 = names.framework_info(&["a"], &[]);
+    add_framework(&mut state, &framework1);
+    // Role b has a sorter, without framework1 in it.
+    let framework2 = names.framework_info(&["b"], &[]);
+    add_framework(&mut state, &framework2);
+
+    let id = framework_id(&framework1);
+    let roles: BTreeSet<String> = ["b", "c"].iter().map(|s| s.to_string()).collect();
+    state.suppress_offers(&id, &roles);
+    state.revive_offers(&id, &roles);
+    assert!(state.frameworks()[&id].suppressed_roles.is_empty());
+
+    // framework1 still gets offers in a.
+    let agent = names.slave_info("cpus:1;mem:512");
+    add_slave(&mut state, &agent);
+    let offered = allocate_all(&mut state);
+    assert_eq!(1, offered.len());
+}

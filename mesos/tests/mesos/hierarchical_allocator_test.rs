@@ -1702,3 +1702,227 @@ fn event_triggered_allocations_are_batched() {
     }
     assert_metrics(&[(runs, 3.0)]);
 }
+
+#[test]
+fn reservations() {
+    let mut t = Test::new(Options::default());
+    let slave1 = t
+        .names
+        .slave_info("cpus(role1):2;mem(role1):1024;disk(role1):0");
+    t.add_slave(&slave1);
+    let slave2 = t
+        .names
+        .slave_info("cpus(role2):2;mem(role2):1024;cpus:1;mem:1024;disk:0");
+    t.add_slave(&slave2);
+    // Never offered: no framework has role3.
+    let slave3 = t
+        .names
+        .slave_info("cpus(role3):1;mem(role3):1024;disk(role3):0");
+    t.add_slave(&slave3);
+
+    // slave1 whole and slave2's unreserved part.
+    let framework1 = t.names.framework_info(&["role1"], &[]);
+    t.add_framework(&framework1);
+    await_eq(
+        allocation(
+            &framework1,
+            &[(
+                "role1",
+                &[
+                    (&slave1, &agent_resources(&slave1)),
+                    (&slave2, &agent_resources(&slave2).unreserved()),
+                ],
+            )],
+        ),
+        &t.next(),
+    );
+
+    // role2's reservation on slave2.
+    let framework2 = t.names.framework_info(&["role2"], &[]);
+    t.add_framework(&framework2);
+    await_eq(
+        allocation(
+            &framework2,
+            &[(
+                "role2",
+                &[(&slave2, &agent_resources(&slave2).reserved(Some("role2")))],
+            )],
+        ),
+        &t.next(),
+    );
+}
+
+#[test]
+fn offer_ancestor_reservations_to_descendant_child() {
+    let mut t = Test::new(Options::default());
+    let role = "a/b/c";
+    let framework = t.names.framework_info(&[role], &[]);
+    t.add_framework(&framework);
+
+    let agent1 = t.names.slave_info("cpus(a):1;mem(a):512;disk(a):0");
+    t.add_slave(&agent1);
+    await_eq(
+        allocation(
+            &framework,
+            &[(role, &[(&agent1, &agent_resources(&agent1))])],
+        ),
+        &t.next(),
+    );
+
+    // The parent's reservation is offered too.
+    let agent2 = t
+        .names
+        .slave_info("cpus:2;mem:1024;disk:0;cpus(a/b):4;mem(a/b):2048;disk(a/b):0");
+    t.add_slave(&agent2);
+    await_eq(
+        allocation(
+            &framework,
+            &[(role, &[(&agent2, &agent_resources(&agent2))])],
+        ),
+        &t.next(),
+    );
+}
+
+#[test]
+fn remove_quota() {
+    let mut t = Test::new(Options::default());
+    let (quota_role, no_quota_role) = ("quota-role", "no-quota-role");
+    t.allocator
+        .update_quota(quota_role, quota("cpus:2;mem:1024", "cpus:2;mem:1024"));
+
+    let framework1 = t.names.framework_info(&[quota_role], &[]);
+    t.add_framework(&framework1);
+    let framework2 = t.names.framework_info(&[no_quota_role], &[]);
+    t.add_framework(&framework2);
+
+    // framework1 holds both agents, its quota satisfied.
+    let agent1 = t.names.slave_info("cpus:1;mem:512;disk:0");
+    let used = |agent: &SlaveInfo| {
+        HashMap::from([(
+            framework_id(&framework1),
+            allocated(&agent_resources(agent), quota_role),
+        )])
+    };
+    t.add_slave_used(&agent1, used(&agent1));
+    let agent2 = t.names.slave_info("cpus:1;mem:512;disk:0");
+    t.add_slave_used(&agent2, used(&agent2));
+
+    // Without quota, freed resources go by fair share: to framework2.
+    t.allocator.update_quota(quota_role, Quota::default());
+    Clock::settle();
+    t.allocator.recover_resources(
+        &framework_id(&framework1),
+        &agent_id(&agent1),
+        allocated(&agent_resources(&agent1), quota_role),
+        None,
+        false,
+    );
+    Clock::advance(t.interval());
+    await_eq(
+        allocation(
+            &framework2,
+            &[(no_quota_role, &[(&agent1, &agent_resources(&agent1))])],
+        ),
+        &t.next(),
+    );
+}
+
+#[test]
+fn multiple_frameworks_in_role_with_quota() {
+    let mut t = Test::new(Options::default());
+    let (quota_role, no_quota_role) = ("quota-role", "no-quota-role");
+
+    let framework1a = t.names.framework_info(&[quota_role], &[]);
+    t.add_framework(&framework1a);
+    t.allocator
+        .update_quota(quota_role, quota("cpus:4;mem:2048", "cpus:4;mem:2048"));
+    let framework2 = t.names.framework_info(&[no_quota_role], &[]);
+    t.add_framework(&framework2);
+    Clock::settle();
+
+    let agent1 = t.names.slave_info("cpus:1;mem:512;disk:0");
+    t.add_slave(&agent1);
+    await_eq(
+        allocation(
+            &framework1a,
+            &[(quota_role, &[(&agent1, &agent_resources(&agent1))])],
+        ),
+        &t.next(),
+    );
+
+    // Fair sharing within the quota role: framework1b has less.
+    let framework1b = t.names.framework_info(&[quota_role], &[]);
+    t.add_framework(&framework1b);
+    let agent2 = t.names.slave_info("cpus:2;mem:1024;disk:0");
+    t.add_slave(&agent2);
+    await_eq(
+        allocation(
+            &framework1b,
+            &[(quota_role, &[(&agent2, &agent_resources(&agent2))])],
+        ),
+        &t.next(),
+    );
+
+    let agent3 = t.names.slave_info("cpus:1;mem:512;disk:0");
+    t.add_slave(&agent3);
+    await_eq(
+        allocation(
+            &framework1a,
+            &[(quota_role, &[(&agent3, &agent_resources(&agent3))])],
+        ),
+        &t.next(),
+    );
+
+    // framework1a declines; the quota role keeps it: framework1b.
+    t.allocator.recover_resources(
+        &framework_id(&framework1a),
+        &agent_id(&agent3),
+        allocated(&agent_resources(&agent3), quota_role),
+        Some(filters(Duration::from_secs(5))),
+        false,
+    );
+    Clock::advance(t.interval());
+    await_eq(
+        allocation(
+            &framework1b,
+            &[(quota_role, &[(&agent3, &agent_resources(&agent3))])],
+        ),
+        &t.next(),
+    );
+}
+
+#[test]
+fn quota_allocation_granularity() {
+    let mut t = Test::new(Options::default());
+    let (quota_role, no_quota_role) = ("quota-role", "no-quota-role");
+    let framework1 = t.names.framework_info(&[quota_role], &[]);
+    t.add_framework(&framework1);
+    let granted = "cpus:0.5;mem:200";
+    t.allocator
+        .update_quota(quota_role, quota(granted, granted));
+
+    // The quota role gets exactly its quota, chopped off the agent.
+    let agent = t.names.slave_info("cpus:1;mem:512;disk:0");
+    t.add_slave(&agent);
+    await_eq(
+        allocation(
+            &framework1,
+            &[(quota_role, &[(&agent, &resources(granted))])],
+        ),
+        &t.next(),
+    );
+
+    // The rest goes to the role without quota.
+    let framework2 = t.names.framework_info(&[no_quota_role], &[]);
+    t.add_framework(&framework2);
+    await_eq(
+        allocation(
+            &framework2,
+            &[(
+                no_quota_role,
+                &[(&agent, &(agent_resources(&agent) - &resources(granted)))],
+            )],
+        ),
+        &t.next(),
+    );
+}

@@ -72,6 +72,69 @@ fn strip_incapable(available: &Resources, capabilities: &Capabilities) -> Resour
     })
 }
 
+/// What an agent has for a role, the same for each of the role's
+/// frameworks until an offer on the agent is made (Mesos computes it anew
+/// for each framework; keeping it saves that work on agents nobody
+/// takes).
+struct Candidate {
+    available: Resources,
+    role: String,
+    /// Stage 1 always offers the role's own reservations, stage 2 its
+    /// ancestors' too.
+    stage_one: bool,
+    /// Whether `available` meets `--min_allocatable_resources`.
+    allocatable_by_default: Option<bool>,
+    /// `available` stripped for frameworks with these capabilities.
+    parts: Vec<(Capabilities, Parts)>,
+}
+
+/// `available` as one framework may take it, split as the stages offer it.
+struct Parts {
+    /// Reservations, non-scalar and revocable resources: always offered.
+    always: Resources,
+    /// Unreserved non-revocable scalars: subject to quota and headroom.
+    quota: Resources,
+    /// Both.
+    whole: Resources,
+    /// Whether `whole` meets `--min_allocatable_resources`.
+    whole_allocatable_by_default: Option<bool>,
+}
+
+impl Candidate {
+    fn new(available: Resources, role: &str, stage_one: bool) -> Candidate {
+        Candidate {
+            available,
+            role: role.to_string(),
+            stage_one,
+            allocatable_by_default: None,
+            parts: Vec::new(),
+        }
+    }
+
+    /// Where the parts for these capabilities are in `parts`.
+    fn parts_at(&mut self, capabilities: Capabilities) -> usize {
+        if let Some(at) = self.parts.iter().position(|(c, _)| *c == capabilities) {
+            return at;
+        }
+        let stripped = strip_incapable(&self.available, &capabilities);
+        let role = (self.stage_one).then_some(self.role.as_str());
+        let always = stripped.filter(|resource| {
+            resources::is_reserved(resource, role)
+                || resource.r#type() != value::Type::Scalar
+                || resources::is_revocable(resource)
+        });
+        let quota = stripped.filter(is_quota_resource);
+        let parts = Parts {
+            whole: &always + &quota,
+            always,
+            quota,
+            whole_allocatable_by_default: None,
+        };
+        self.parts.push((capabilities, parts));
+        self.parts.len() - 1
+    }
+}
+
 impl State {
     /// Runs one allocation over `candidates` (unknown and deactivated
     /// agents are skipped): marks what is offered as offered or allocated
@@ -146,6 +209,7 @@ impl State {
                     continue;
                 }
 
+                let mut cached: Option<Candidate> = None;
                 for framework_id in self.sorted_frameworks(&role) {
                     if unsatisfied.is_empty() {
                         break;
@@ -156,34 +220,37 @@ impl State {
                     let slave = &self.slaves[slave_id];
                     let framework = &self.frameworks[&framework_id];
 
-                    let available = available_to(slave, &role, &offered_shared);
-                    if available.is_empty() {
+                    let candidate = cached.get_or_insert_with(|| {
+                        Candidate::new(available_to(slave, &role, &offered_shared), &role, true)
+                    });
+                    if candidate.available.is_empty() {
                         break;
                     }
-                    if !self.allocatable(&available, &role, framework)
+                    if !self.allocatable_candidate(candidate, &role, framework)
                         || !self.is_capable_of_receiving_agent(&framework.capabilities, slave)
                     {
                         continue;
                     }
-                    let available = strip_incapable(&available, &framework.capabilities);
+                    let at = candidate.parts_at(framework.capabilities);
+                    let Parts {
+                        always,
+                        quota: quota_resources,
+                        ..
+                    } = &candidate.parts[at].1;
 
-                    let quota_resources = available.filter(is_quota_resource);
                     let guarantees_offering =
-                        shrink_resources(&quota_resources, unsatisfied.clone());
+                        shrink_resources(quota_resources, unsatisfied.clone());
                     // No progress towards the guarantees: the role's
                     // reservations here wait for stage 2.
                     if guarantees_offering.is_empty() {
                         continue;
                     }
 
-                    let mut to_offer = &guarantees_offering
-                        + available.filter(|resource| {
-                            resources::is_reserved(resource, Some(&role))
-                                || resource.r#type() != value::Type::Scalar
-                                || resources::is_revocable(resource)
-                        });
+                    // The role's reservations, non-scalar and revocable
+                    // resources go with the guarantees.
+                    let mut to_offer = &guarantees_offering + always;
 
-                    let mut additional = &quota_resources - &guarantees_offering;
+                    let mut additional = quota_resources - &guarantees_offering;
                     if !quota.limits.is_empty() {
                         let limit = &quota.limits
                             - &(used_quota(&consumed, &role)
@@ -229,6 +296,8 @@ impl State {
                     available_headroom -= &increased;
 
                     self.offer(slave_id, &framework_id, &to_offer);
+                    // The agent changed: what it offers is computed anew.
+                    cached = None;
                 }
             }
         }
@@ -247,6 +316,7 @@ impl State {
                 }
                 let quota = self.quota(&role);
 
+                let mut cached: Option<Candidate> = None;
                 for framework_id in self.sorted_frameworks(&role) {
                     let framework_id = FrameworkId {
                         value: framework_id,
@@ -254,48 +324,60 @@ impl State {
                     let slave = &self.slaves[slave_id];
                     let framework = &self.frameworks[&framework_id];
 
-                    let available = available_to(slave, &role, &offered_shared);
-                    if available.is_empty() {
+                    let candidate = cached.get_or_insert_with(|| {
+                        Candidate::new(available_to(slave, &role, &offered_shared), &role, false)
+                    });
+                    if candidate.available.is_empty() {
                         break;
                     }
-                    if !self.allocatable(&available, &role, framework)
+                    if !self.allocatable_candidate(candidate, &role, framework)
                         || !self.is_capable_of_receiving_agent(&framework.capabilities, slave)
                     {
                         continue;
                     }
-                    let available = strip_incapable(&available, &framework.capabilities);
-
                     // Reservations (the role's ancestors' too), non-scalar
                     // and revocable resources always go.
-                    let mut to_offer = available.filter(|resource| {
-                        resources::is_reserved(resource, None)
-                            || resource.r#type() != value::Type::Scalar
-                            || resources::is_revocable(resource)
-                    });
-
-                    let mut additional = available.filter(is_quota_resource);
-                    if !quota.limits.is_empty() {
-                        let limit = &quota.limits - &used_quota(&consumed, &role);
-                        additional = shrink_resources_to_limits(&additional, limit);
-                    }
-                    if !required_headroom.is_empty() && !additional.is_empty() {
-                        let shrunk =
-                            shrink_resources(&additional, &available_headroom - &required_headroom);
-                        if shrunk != additional {
-                            held_back += &ResourceQuantities::from_scalar_resources(
-                                &(&additional - &shrunk),
-                            );
-                            held_back_agents += 1;
-                            additional = shrunk;
+                    let at = candidate.parts_at(framework.capabilities);
+                    let parts = &mut candidate.parts[at].1;
+                    // Without limits or headroom to keep, the offer is all
+                    // the framework may take, and so is the same for every
+                    // framework with these capabilities.
+                    let whole = quota.limits.is_empty() && required_headroom.is_empty();
+                    let (to_offer, additional) = if whole {
+                        (parts.whole.clone(), parts.quota.clone())
+                    } else {
+                        let mut additional = parts.quota.clone();
+                        if !quota.limits.is_empty() {
+                            let limit = &quota.limits - &used_quota(&consumed, &role);
+                            additional = shrink_resources_to_limits(&additional, limit);
                         }
-                    }
-                    to_offer += &additional;
-
-                    if !self.allocatable(&to_offer, &role, framework)
-                        || self.is_filtered(framework, &role, slave, &to_offer)
-                    {
+                        if !required_headroom.is_empty() && !additional.is_empty() {
+                            let shrunk = shrink_resources(
+                                &additional,
+                                &available_headroom - &required_headroom,
+                            );
+                            if shrunk != additional {
+                                held_back += &ResourceQuantities::from_scalar_resources(
+                                    &(&additional - &shrunk),
+                                );
+                                held_back_agents += 1;
+                                additional = shrunk;
+                            }
+                        }
+                        (&parts.always + &additional, additional)
+                    };
+                    let allocatable =
+                        if whole && !framework.min_allocatable_resources.contains_key(&role) {
+                            *parts.whole_allocatable_by_default.get_or_insert_with(|| {
+                                self.allocatable(&to_offer, &role, framework)
+                            })
+                        } else {
+                            self.allocatable(&to_offer, &role, framework)
+                        };
+                    if !allocatable || self.is_filtered(framework, &role, slave, &to_offer) {
                         continue;
                     }
+                    let mut to_offer = to_offer;
 
                     tracing::trace!(
                         "Offering {} on agent {} to role {} of framework {}",
@@ -320,6 +402,8 @@ impl State {
                     available_headroom -= &increased;
 
                     self.offer(slave_id, &framework_id, &to_offer);
+                    // The agent changed: what it offers is computed anew.
+                    cached = None;
                 }
             }
         }
@@ -390,6 +474,22 @@ impl State {
             || minimums
                 .iter()
                 .any(|quantities| resources.contains_quantities(quantities))
+    }
+
+    /// [`allocatable`](Self::allocatable) for a candidate's resources,
+    /// remembered for frameworks without minimums of their own.
+    fn allocatable_candidate(
+        &self,
+        candidate: &mut Candidate,
+        role: &str,
+        framework: &Framework,
+    ) -> bool {
+        if framework.min_allocatable_resources.contains_key(role) {
+            return self.allocatable(&candidate.available, role, framework);
+        }
+        *candidate
+            .allocatable_by_default
+            .get_or_insert_with(|| self.allocatable(&candidate.available, role, framework))
     }
 
     /// Whether the framework cannot be offered anything on the agent: GPU

@@ -237,7 +237,11 @@ impl State {
 
     pub(super) fn suppress_roles(&mut self, framework_id: &FrameworkId, roles: &BTreeSet<String>) {
         for role in roles {
-            let Some(sorter) = self.framework_sorters.get_mut(role) else {
+            let sorter = self
+                .framework_sorters
+                .get_mut(role)
+                .filter(|sorter| sorter.contains(&framework_id.value));
+            let Some(sorter) = sorter else {
                 tracing::warn!(
                     "Ignoring suppression of role {role} framework {} is not in",
                     framework_id.value
@@ -264,7 +268,11 @@ impl State {
             framework.offer_filters.remove(role);
         }
         for role in roles {
-            let Some(sorter) = self.framework_sorters.get_mut(role) else {
+            let sorter = self
+                .framework_sorters
+                .get_mut(role)
+                .filter(|sorter| sorter.contains(&framework_id.value));
+            let Some(sorter) = sorter else {
                 tracing::warn!(
                     "Ignoring revival of role {role} framework {} is not in",
                     framework_id.value

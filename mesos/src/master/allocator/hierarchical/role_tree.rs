@@ -51,22 +51,27 @@ impl ScalarResourceTotals {
         self.total += &ResourceQuantities::from_scalar_resources(held);
     }
 
-    /// Takes the scalar part of `resources` on `slave_id` away; it must
-    /// have been added.
+    /// Takes the scalar part of `resources` on `slave_id` away.
     pub fn subtract(&mut self, slave_id: &SlaveId, resources: &Resources) {
         let scalars = resources.scalars();
         if scalars.is_empty() {
             return;
         }
-        let held = self
-            .scalars
-            .get_mut(slave_id)
-            .unwrap_or_else(|| panic!("no tracked resources on agent {}", slave_id.value));
-        assert!(
-            held.contains(&scalars),
-            "{held} on agent {} does not contain {scalars}",
-            slave_id.value
-        );
+        // More than was added is a caller's bug (Mesos aborts); what was
+        // added is taken away and the rest ignored.
+        let Some(held) = self.scalars.get_mut(slave_id) else {
+            tracing::error!(
+                "No tracked resources on agent {} to take {scalars} from",
+                slave_id.value
+            );
+            return;
+        };
+        if !held.contains(&scalars) {
+            tracing::error!(
+                "{held} on agent {} does not contain {scalars}",
+                slave_id.value
+            );
+        }
         self.total -= &ResourceQuantities::from_scalar_resources(held);
         *held -= &scalars;
         self.total += &ResourceQuantities::from_scalar_resources(held);
