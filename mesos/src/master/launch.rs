@@ -423,7 +423,8 @@ impl Master {
                 framework_id,
                 &slave_id,
                 remaining,
-                accept.filters,
+                // Unset filters are the default ones (5 seconds), as in Mesos.
+                Some(accept.filters.unwrap_or_default()),
                 false,
             );
         }
@@ -503,7 +504,13 @@ impl Master {
         let message = RunTaskMessage {
             framework_id: None,
             framework: framework.info.clone(),
-            pid: Some(framework.pid().map(ToString::to_string).unwrap_or_default()),
+            pid: Some(
+                framework
+                    .pid()
+                    .cloned()
+                    .unwrap_or_else(libprocess::UPID::empty)
+                    .to_string(),
+            ),
             task: task_info,
             resource_version_uuids: resource_versions,
             launch_executor: Some(launch_executor),

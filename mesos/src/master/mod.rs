@@ -16,6 +16,7 @@
 pub use mesos_protos::mesos::master::*;
 
 mod agent;
+mod agent_removal;
 mod agents;
 pub mod allocator;
 pub mod constants;

@@ -240,7 +240,7 @@ impl Master {
         for offer_id in &decline.offer_ids {
             match self.offers.get(offer_id) {
                 Some(offer) if &offer.framework_id == framework_id => {
-                    self.discard_offer_with(offer_id, decline.filters)
+                    self.discard_offer_with(offer_id, Some(decline.filters.unwrap_or_default()))
                 }
                 _ => tracing::warn!(
                     "Ignoring decline of offer {} since it is no longer valid",

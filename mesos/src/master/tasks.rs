@@ -159,7 +159,14 @@ impl Master {
         }
         framework.send(&StatusUpdateMessage {
             update: update.clone(),
-            pid: Some(acknowledgee.map(ToString::to_string).unwrap_or_default()),
+            // The master's own updates name the empty pid (`@0.0.0.0:0`), as
+            // Mesos' do: nothing to acknowledge them to.
+            pid: Some(
+                acknowledgee
+                    .cloned()
+                    .unwrap_or_else(UPID::empty)
+                    .to_string(),
+            ),
         });
     }
 

@@ -32,6 +32,7 @@ mod json_test;
 mod limits_test;
 mod logging_test;
 mod master_detector_test;
+mod master_allocator_test;
 mod master_flags_test;
 mod master_state_test;
 mod master_test;

@@ -317,6 +317,7 @@ fn launch_duplicate_offer_test() {
         .status
         .message()
         .starts_with("Task launched with invalid offers: Duplicate offer"));
+    assert!(update.uuid.is_none());
     // The offer itself was valid: it is gone, its resources back.
     assert!(cluster.inspect(|m| m.offers().is_empty()));
 }
@@ -338,7 +339,10 @@ fn launch_invalid_task_is_task_error() {
             vec![task("1", &slave_id, "cpus:4;mem:512")],
         ),
     );
-    let update = ready(&update).update;
+    let message = ready(&update);
+    // Nothing to acknowledge a master-generated update to.
+    assert_eq!(message.pid.as_deref(), Some("@0.0.0.0:0"));
+    let update = message.update;
     assert_eq!(update.status.state(), TaskState::TaskError);
     assert_eq!(update.status.reason(), Reason::TaskInvalid);
     assert!(update.status.message().starts_with("Total resources"));
@@ -648,4 +652,64 @@ fn agent_unregisters() {
     assert!(cluster.inspect(move |m| m.slaves().removed.contains(&id)));
     let registry = cluster.registry();
     assert!(registry.slaves.is_none_or(|s| s.slaves.is_empty()));
+}
+
+#[test]
+fn recovered_framework_resubscribes() {
+    let cluster = Cluster::with_defaults();
+    // An agent this master never saw reregisters (as after a master
+    // failover) with a running task of a framework it does not know.
+    let agent = spawn(Stub("slave")).upid().clone();
+    let slave_id = mesos::SlaveId {
+        value: "agent-from-before".into(),
+    };
+    let mut info = default_framework_info();
+    let framework_id = mesos::FrameworkId {
+        value: "framework-from-before".into(),
+    };
+    info.id = Some(framework_id.clone());
+    info.failover_timeout = Some(60.0);
+    let running = mesos::common::protobuf_utils::create_task(
+        &task("1", &slave_id, "cpus:1;mem:128"),
+        TaskState::TaskRunning,
+        &framework_id,
+    );
+    let mut registered = register_slave_message("cpus:2;mem:1024");
+    registered.slave.id = Some(slave_id.clone());
+    let reregistered =
+        testing::future_protobuf::<mesos::internal::SlaveReregisteredMessage>(ANY, &agent);
+    send(
+        &agent,
+        cluster.master.upid(),
+        &mesos::internal::ReregisterSlaveMessage {
+            slave: registered.slave,
+            tasks: vec![running],
+            frameworks: vec![info.clone()],
+            version: Some(mesos::MESOS_VERSION.to_string()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(ready(&reregistered).slave_id, slave_id);
+    let id = framework_id.clone();
+    let (recovered, tasks) = cluster.inspect(move |m| {
+        let framework = &m.frameworks()[&id];
+        (framework.recovered(), framework.tasks.len())
+    });
+    assert!(recovered);
+    assert_eq!(tasks, 1);
+
+    // Its scheduler comes back: reregistered, connected, and the agent
+    // learns its pid.
+    let scheduler = spawn(Stub("scheduler")).upid().clone();
+    let update_framework =
+        testing::future_protobuf::<mesos::internal::UpdateFrameworkMessage>(ANY, &agent);
+    let subscribed = testing::future_protobuf::<FrameworkReregisteredMessage>(ANY, &scheduler);
+    send(&scheduler, cluster.master.upid(), &subscribe_call(info));
+    assert_eq!(ready(&subscribed).framework_id, framework_id);
+    assert_eq!(
+        ready(&update_framework).pid.as_deref(),
+        Some(scheduler.to_string().as_str())
+    );
+    let id = framework_id.clone();
+    assert!(cluster.inspect(move |m| m.frameworks()[&id].active()));
 }
