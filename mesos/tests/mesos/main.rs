@@ -16,6 +16,7 @@ mod destroy_operation_validation_test;
 mod disk_resources_source_test;
 mod disk_resources_test;
 mod drf_sorter_test;
+mod executor_http_api_test;
 mod executor_validation_test;
 mod grow_volume_operation_validation_test;
 mod id_test;
