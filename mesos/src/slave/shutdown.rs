@@ -278,10 +278,7 @@ impl Slave {
         };
         tracing::info!("Shutting down executor {}", executor.describe());
         executor.state = ExecutorState::Terminating;
-        executor.send(ToExecutor::Shutdown(ShutdownExecutorMessage {
-            executor_id: Some(executor_id.clone()),
-            framework_id: Some(framework_id.clone()),
-        }));
+        executor.send(ToExecutor::Shutdown(ShutdownExecutorMessage::default()));
         let timeout = executor
             .info
             .shutdown_grace_period
