@@ -652,6 +652,33 @@ fn bad_program() {
 }
 
 #[test]
+fn su_hook() {
+    let _rt = testing::runtime();
+    // SU: the program runs as the user, its group and groups.
+    let s = shell("id -u; id -g; id -G")
+        .stdout(Io::pipe())
+        .child_hook(ChildHook::su(65534, 65533, vec![65533, 65532]))
+        .launch();
+    if !nix::unistd::geteuid().is_root() {
+        // Only root may become another user.
+        let error = s.expect_err("not root");
+        assert!(
+            error.to_string().contains("Operation not permitted"),
+            "{}",
+            error
+        );
+        return;
+    }
+    let s = s.expect("launched");
+    assert_eq!(
+        &b"65534\n65533\n65533 65532\n"[..],
+        &read_pipe(s.stdout())[..]
+    );
+    advance_until_reaped(&s);
+    testing::await_wexitstatus_eq(0, &s.status());
+}
+
+#[test]
 fn bad_path() {
     let _rt = testing::runtime();
     let error = shell("true")

@@ -4,18 +4,24 @@
 //! port's own launch details (environment, working directory, user,
 //! process-tree destruction, usage, `--isolation` parsing).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::os::unix::process::ExitStatusExt;
+use std::sync::Arc;
 
 use libprocess::testing::{await_failed, await_ready};
-use libprocess::Future;
+use libprocess::{Future, Promise};
 use mesos::slave::containerizer::mesos::{
-    Launcher, MesosContainerizer, Options, SubprocessLauncher,
+    Isolator, Launcher, MesosContainerizer, Options, SubprocessLauncher,
 };
 use mesos::slave::containerizer::{Containerizer, LaunchResult};
-use mesos::slave::state::SlaveState;
-use mesos::slave::{ContainerConfig, ContainerTermination};
-use mesos::{CommandInfo, ContainerId, ExecutorId, ExecutorInfo, Resources};
+use mesos::slave::state::{ExecutorState, FrameworkState, RunState, SlaveState};
+use mesos::slave::{
+    ContainerConfig, ContainerLaunchInfo, ContainerLimitation, ContainerState, ContainerTermination,
+};
+use mesos::{
+    CommandInfo, ContainerId, ContainerStatus, ExecutorId, ExecutorInfo, ResourceStatistics,
+    Resources, TaskState,
+};
 
 /// A temporary work dir and runtime dir, and a containerizer on them.
 struct Fixture {
@@ -474,4 +480,283 @@ fn recover_kills_orphans() {
     let process = stout::os::process(pid).expect("/proc");
     assert!(process.is_none() || process.is_some_and(|p| p.zombie));
     assert!(!await_ready(&second.containers()).contains(&id));
+}
+
+/// An isolator whose preparation and limitation the test controls
+/// (Mesos' `MockIsolator`).
+#[derive(Default)]
+struct TestIsolator {
+    /// What `prepare` returns; ready with `None` if unset.
+    preparation: parking_lot::Mutex<Option<Future<Option<ContainerLaunchInfo>>>>,
+    /// Ready once `prepare` was called.
+    prepared: Promise<()>,
+    limitation: Promise<ContainerLimitation>,
+}
+
+impl Isolator for TestIsolator {
+    fn recover(&self, _: &[ContainerState], _: &HashSet<ContainerId>) -> Future<()> {
+        Future::ready(())
+    }
+
+    fn prepare(&self, _: &ContainerId, _: &ContainerConfig) -> Future<Option<ContainerLaunchInfo>> {
+        self.prepared.set(());
+        self.preparation
+            .lock()
+            .clone()
+            .unwrap_or_else(|| Future::ready(None))
+    }
+
+    fn isolate(&self, _: &ContainerId, _: i32) -> Future<()> {
+        Future::ready(())
+    }
+
+    fn watch(&self, _: &ContainerId) -> Future<ContainerLimitation> {
+        self.limitation.future()
+    }
+
+    fn update(&self, _: &ContainerId, _: &Resources, _: &BTreeMap<String, f64>) -> Future<()> {
+        Future::ready(())
+    }
+
+    fn usage(&self, _: &ContainerId) -> Future<ResourceStatistics> {
+        Future::ready(ResourceStatistics::default())
+    }
+
+    fn cleanup(&self, _: &ContainerId) -> Future<()> {
+        Future::ready(())
+    }
+}
+
+fn with_isolator(dir: &tempfile::TempDir, isolator: Arc<TestIsolator>) -> MesosContainerizer {
+    let options = Options::new(
+        dir.path().join("work").to_string_lossy(),
+        dir.path().join("runtime").to_string_lossy(),
+    );
+    MesosContainerizer::new(options, Arc::new(SubprocessLauncher::new()), vec![isolator])
+}
+
+#[test]
+fn destroy_while_preparing() {
+    // MesosContainerizerDestroyTest.DestroyWhilePreparing
+    let _runtime = libprocess::testing::runtime();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let isolator = Arc::new(TestIsolator::default());
+    let preparation = Promise::new();
+    *isolator.preparation.lock() = Some(preparation.future());
+    let containerizer = with_isolator(&dir, isolator.clone());
+    let sandbox = dir.path().join("sandbox").to_string_lossy().into_owned();
+    std::fs::create_dir_all(&sandbox).expect("mkdir");
+
+    let id = container_id();
+    let launched = start(
+        &containerizer,
+        &id,
+        executor_config("exit 0", "cpus:1", &sandbox),
+        BTreeMap::new(),
+    );
+    let wait = containerizer.wait(&id);
+    await_ready(&isolator.prepared.future());
+    let destroyed = containerizer.destroy(&id);
+    assert!(wait.is_pending());
+
+    preparation.set(Some(ContainerLaunchInfo::default()));
+    let termination = await_ready(&wait).expect("known container");
+    // Nothing was forked: there is no wait status.
+    assert_eq!(termination.status, None);
+    assert_eq!(await_ready(&destroyed), Some(termination));
+    // Whether the launch sees the container still destroying or gone.
+    let failure = await_failed(&launched);
+    assert!(
+        failure == "Container is being destroyed during preparing"
+            || failure == "Container destroyed during preparing",
+        "{}",
+        failure
+    );
+}
+
+#[test]
+fn limitation_destroys_the_container() {
+    let _runtime = libprocess::testing::runtime();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let isolator = Arc::new(TestIsolator::default());
+    let containerizer = with_isolator(&dir, isolator.clone());
+    let sandbox = dir.path().join("sandbox").to_string_lossy().into_owned();
+    std::fs::create_dir_all(&sandbox).expect("mkdir");
+    let id = container_id();
+    assert_eq!(
+        await_ready(&start(
+            &containerizer,
+            &id,
+            executor_config("sleep 1000", "cpus:1", &sandbox),
+            BTreeMap::new()
+        )),
+        LaunchResult::Success
+    );
+
+    let reason = mesos::task_status::Reason::ContainerLimitationMemory as i32;
+    isolator.limitation.set(ContainerLimitation {
+        message: Some("Memory limit exceeded".to_string()),
+        reason: Some(reason),
+        ..ContainerLimitation::default()
+    });
+    let termination = await_ready(&containerizer.wait(&id)).expect("known container");
+    assert_eq!(termination.state, Some(TaskState::TaskFailed as i32));
+    assert_eq!(
+        termination.message.as_deref(),
+        Some("Memory limit exceeded")
+    );
+    assert_eq!(termination.reason, Some(reason));
+    assert_eq!(status(&termination).signal(), Some(nix::libc::SIGKILL));
+}
+
+/// The posix launcher, whose destroy kills everything and then fails
+/// (Mesos' `TestLauncher` with `InvokeDestroyAndWait`).
+struct FailingLauncher(SubprocessLauncher);
+
+impl Launcher for FailingLauncher {
+    fn recover(&self, states: &[ContainerState]) -> Future<HashSet<ContainerId>> {
+        self.0.recover(states)
+    }
+
+    fn fork(
+        &self,
+        container_id: &ContainerId,
+        command: libprocess::subprocess::Launcher,
+    ) -> stout::Try<libprocess::subprocess::Subprocess> {
+        self.0.fork(container_id, command)
+    }
+
+    fn destroy(&self, container_id: &ContainerId) -> Future<()> {
+        self.0
+            .destroy(container_id)
+            .then(|()| Future::failed("Destroy failure"))
+    }
+
+    fn status(&self, container_id: &ContainerId) -> Future<ContainerStatus> {
+        self.0.status(container_id)
+    }
+}
+
+#[test]
+fn launcher_destroy_failure() {
+    // MesosContainerizerDestroyTest.LauncherDestroyFailure
+    let _runtime = libprocess::testing::runtime();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let options = Options::new(
+        dir.path().join("work").to_string_lossy(),
+        dir.path().join("runtime").to_string_lossy(),
+    );
+    let containerizer = MesosContainerizer::new(
+        options,
+        Arc::new(FailingLauncher(SubprocessLauncher::new())),
+        vec![],
+    );
+    let sandbox = dir.path().join("sandbox").to_string_lossy().into_owned();
+    std::fs::create_dir_all(&sandbox).expect("mkdir");
+    let id = container_id();
+    assert_eq!(
+        await_ready(&start(
+            &containerizer,
+            &id,
+            executor_config("sleep 1000", "cpus:1", &sandbox),
+            BTreeMap::new()
+        )),
+        LaunchResult::Success
+    );
+    assert_eq!(
+        await_failed(&containerizer.destroy(&id)),
+        "Failed to kill all processes in the container: Destroy failure"
+    );
+    let metrics = await_ready(&libprocess::metrics::snapshot(None));
+    assert_eq!(
+        metrics.get("containerizer/mesos/container_destroy_errors"),
+        Some(&1.0)
+    );
+}
+
+#[test]
+fn recover_known_container() {
+    let _runtime = libprocess::testing::runtime();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let work_dir = dir.path().join("work").to_string_lossy().into_owned();
+    let options = Options::new(
+        work_dir.clone(),
+        dir.path().join("runtime").to_string_lossy(),
+    );
+    let (slave_id, framework_id, executor_id) = (
+        mesos::SlaveId {
+            value: "agent1".to_string(),
+        },
+        mesos::FrameworkId {
+            value: "framework1".to_string(),
+        },
+        ExecutorId {
+            value: "executor".to_string(),
+        },
+    );
+    let id = container_id();
+    let sandbox = mesos::slave::paths::create_executor_directory(
+        &work_dir,
+        &slave_id,
+        &framework_id,
+        &executor_id,
+        &id,
+        None,
+    )
+    .expect("sandbox");
+    let meta = mesos::slave::paths::get_meta_root_dir(&work_dir);
+    let pid_path = mesos::slave::paths::get_forked_pid_path(
+        &meta,
+        &slave_id,
+        &framework_id,
+        &executor_id,
+        &id,
+    );
+
+    let first = MesosContainerizer::create(options.clone()).expect("containerizer");
+    await_ready(&first.recover(None));
+    let config = executor_config("sleep 1000", "cpus:1", &sandbox);
+    let launched = first.launch(&id, config.clone(), BTreeMap::new(), Some(pid_path.clone()));
+    assert_eq!(await_ready(&launched), LaunchResult::Success);
+    let pid: i32 = std::fs::read_to_string(&pid_path)
+        .expect("checkpointed")
+        .parse()
+        .expect("a pid");
+    drop(first);
+
+    // The agent's checkpointed state names the run: the container is
+    // taken over, not destroyed.
+    let run = RunState {
+        id: Some(id.clone()),
+        forked_pid: Some(pid),
+        ..RunState::default()
+    };
+    let executor = ExecutorState {
+        id: Some(executor_id.clone()),
+        info: config.executor_info.clone(),
+        latest: Some(id.clone()),
+        runs: HashMap::from([(id.value.clone(), run)]),
+    };
+    let framework = FrameworkState {
+        id: Some(framework_id.clone()),
+        executors: HashMap::from([(executor_id.value.clone(), executor)]),
+        ..FrameworkState::default()
+    };
+    let state = SlaveState {
+        id: Some(slave_id),
+        frameworks: HashMap::from([(framework_id.value.clone(), framework)]),
+        ..SlaveState::default()
+    };
+    let second = MesosContainerizer::create(options).expect("containerizer");
+    await_ready(&second.recover(Some(&state)));
+    assert!(await_ready(&second.containers()).contains(&id));
+    assert_eq!(
+        await_ready(&second.status(&id)).executor_pid,
+        Some(pid as u32)
+    );
+    assert!(stout::os::exists_process(pid));
+
+    await_ready(&second.destroy(&id)).expect("known container");
+    let process = stout::os::process(pid).expect("/proc");
+    assert!(process.is_none() || process.is_some_and(|p| p.zombie));
 }

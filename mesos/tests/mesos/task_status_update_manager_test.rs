@@ -197,6 +197,35 @@ fn ignore_unexpected_status_update_ack() {
 }
 
 #[test]
+fn duplicate_terminal_update_after_ack() {
+    // Once a terminal update is acknowledged its stream is gone: another
+    // terminal update for the task starts a new stream and is forwarded.
+    let _runtime = libprocess::testing::runtime();
+    Clock::pause();
+    let (manager, forwarded) = start("/nonexistent");
+    let (finished, finished_uuid) = update(TaskState::TaskFinished);
+    await_ready(&manager.update(finished, &slave_id(), None));
+    assert!(!await_ready(&manager.acknowledgement(
+        &task_id(),
+        &framework_id(),
+        finished_uuid
+    )));
+
+    let (killed, killed_uuid) = update(TaskState::TaskKilled);
+    await_ready(&manager.update(killed, &slave_id(), None));
+    Clock::settle();
+    assert_eq!(
+        states(&forwarded),
+        vec![TaskState::TaskFinished as i32, TaskState::TaskKilled as i32]
+    );
+    assert!(!await_ready(&manager.acknowledgement(
+        &task_id(),
+        &framework_id(),
+        killed_uuid
+    )));
+}
+
+#[test]
 fn duplicate_update_before_ack() {
     // A duplicate update is taken (so the agent acknowledges it again)
     // but neither queued nor forwarded.

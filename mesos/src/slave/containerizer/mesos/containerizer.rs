@@ -13,30 +13,24 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use libprocess::subprocess::{self, ChildHook, Io};
+use libprocess::metrics::Counter;
 use libprocess::{await_all, collect, dispatch, Future, Process, Promise, SelfPid, PID};
 use prost::Message;
 use stout::{Error, Try};
 
 use super::isolator::Isolator;
 use super::isolators::posix::PosixIsolator;
+use super::launch::{command, container_environment, lookup_user, User};
 use super::launcher::{Launcher, SubprocessLauncher};
+use super::usage::aggregate;
 use crate::common::resources::Resources;
 use crate::slave::containerizer::{Containerizer, LaunchResult};
 use crate::slave::state::SlaveState;
-use crate::slave::{
-    ContainerConfig, ContainerLaunchInfo, ContainerLimitation, ContainerState, ContainerTermination,
-};
-use crate::{
-    container_info, environment, ContainerId, ContainerStatus, ResourceStatistics, TaskState,
-};
+use crate::slave::{ContainerConfig, ContainerLaunchInfo, ContainerState, ContainerTermination};
+use crate::{container_info, ContainerId, ContainerStatus, ResourceStatistics};
 
 /// The isolators used when `--isolation` is not given.
 pub const DEFAULT_ISOLATION: &str = "posix/cpu,posix/mem";
-
-/// The `PATH` a container gets when its environment has none (stout's
-/// `os::host_default_path`).
-const HOST_DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// The file under a container's runtime directory holding its init pid.
 const PID_FILE: &str = "pid";
@@ -133,11 +127,17 @@ impl MesosContainerizer {
         launcher: Arc<dyn Launcher>,
         isolators: Vec<Arc<dyn Isolator>>,
     ) -> MesosContainerizer {
+        let destroy_errors = Counter::new("containerizer/mesos/container_destroy_errors");
+        // Another containerizer in this runtime may hold the name.
+        libprocess::metrics::add(destroy_errors.clone()).on_failed(|error| {
+            tracing::warn!("Failed to add the containerizer's metrics: {}", error)
+        });
         let process = libprocess::spawn(MesosContainerizerProcess {
             options,
             launcher,
             isolators,
             containers: HashMap::new(),
+            destroy_errors,
         });
         MesosContainerizer { process }
     }
@@ -214,7 +214,7 @@ impl Containerizer for MesosContainerizer {
 
 /// Where a container is in its life (Mesos' `MesosContainerizerProcess::State`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
+pub(super) enum State {
     Preparing,
     Isolating,
     Running,
@@ -222,18 +222,18 @@ enum State {
 }
 
 /// One container (Mesos' `MesosContainerizerProcess::Container`).
-struct Container {
-    state: State,
+pub(super) struct Container {
+    pub(super) state: State,
     /// The init process, once forked (or recovered).
-    pid: Option<i32>,
+    pub(super) pid: Option<i32>,
     /// The init process' wait status, once reaped (`None`: not our child).
-    status: Option<Future<Option<i32>>>,
+    pub(super) status: Option<Future<Option<i32>>>,
     /// The isolators' preparations, then their isolation.
-    preparing: Future<()>,
-    isolation: Future<()>,
-    termination: Promise<ContainerTermination>,
-    resource_requests: Option<Resources>,
-    resource_limits: Option<BTreeMap<String, f64>>,
+    pub(super) preparing: Future<()>,
+    pub(super) isolation: Future<()>,
+    pub(super) termination: Promise<ContainerTermination>,
+    pub(super) resource_requests: Option<Resources>,
+    pub(super) resource_limits: Option<BTreeMap<String, f64>>,
 }
 
 impl Container {
@@ -251,29 +251,28 @@ impl Container {
     }
 }
 
-/// The user a container runs as: uid, gid and supplementary groups.
-struct User {
-    uid: u32,
-    gid: u32,
-    groups: Vec<u32>,
-}
-
 /// The process owning the containers.
-struct MesosContainerizerProcess {
-    options: Options,
-    launcher: Arc<dyn Launcher>,
-    isolators: Vec<Arc<dyn Isolator>>,
-    containers: HashMap<ContainerId, Container>,
+pub(super) struct MesosContainerizerProcess {
+    pub(super) options: Options,
+    pub(super) launcher: Arc<dyn Launcher>,
+    pub(super) isolators: Vec<Arc<dyn Isolator>>,
+    pub(super) containers: HashMap<ContainerId, Container>,
+    /// `containerizer/mesos/container_destroy_errors`.
+    pub(super) destroy_errors: Counter,
 }
 
 impl Process for MesosContainerizerProcess {
     fn id_prefix(&self) -> std::borrow::Cow<'static, str> {
         "mesos-containerizer".into()
     }
+
+    fn finalize(&mut self) {
+        drop(libprocess::metrics::remove(&self.destroy_errors));
+    }
 }
 
 /// `<runtime_dir>/containers/<container id>`.
-fn runtime_path(runtime_dir: &str, container_id: &ContainerId) -> String {
+pub(super) fn runtime_path(runtime_dir: &str, container_id: &ContainerId) -> String {
     stout::path::join_all([runtime_dir, "containers", &container_id.value])
 }
 
@@ -282,110 +281,6 @@ fn runtime_path(runtime_dir: &str, container_id: &ContainerId) -> String {
 fn checkpoint(path: &str, contents: &str) -> Try<()> {
     stout::os::mkdir(stout::path::dirname(path), true)?;
     stout::os::write_atomic(path, contents)
-}
-
-/// The uid, gid and groups of `name`, for switching to it.
-fn lookup_user(name: &str) -> Try<User> {
-    let entry = match nix::unistd::User::from_name(name) {
-        Ok(Some(entry)) => entry,
-        Ok(None) => {
-            return Err(Error::new(format!(
-                "Failed to get the uid of user '{}': not found",
-                name
-            )))
-        }
-        Err(e) => {
-            return Err(Error::new(format!(
-                "Failed to get the uid of user '{}': {}",
-                name,
-                e.desc()
-            )))
-        }
-    };
-    let c_name = std::ffi::CString::new(name)
-        .map_err(|_| Error::new(format!("Invalid user name '{}'", name)))?;
-    let groups = nix::unistd::getgrouplist(&c_name, entry.gid).map_err(|e| {
-        Error::new(format!(
-            "Failed to get the supplementary gids of user '{}': {}",
-            name,
-            e.desc()
-        ))
-    })?;
-    Ok(User {
-        uid: entry.uid.as_raw(),
-        gid: entry.gid.as_raw(),
-        groups: groups.into_iter().map(|g| g.as_raw()).collect(),
-    })
-}
-
-/// The container's environment (Mesos' order: the agent's, then
-/// `MESOS_SANDBOX`, then the isolators', then the command's own values),
-/// with a default `PATH`.
-fn container_environment(
-    environment: BTreeMap<String, String>,
-    config: &ContainerConfig,
-    launch_infos: &[Option<ContainerLaunchInfo>],
-) -> BTreeMap<String, String> {
-    let mut result = environment;
-    result.insert("MESOS_SANDBOX".to_string(), config.directory.clone());
-    let isolators = launch_infos
-        .iter()
-        .flatten()
-        .filter_map(|info| info.environment.as_ref());
-    let command = config.command_info.environment.iter();
-    for environment in isolators.chain(command) {
-        for variable in &environment.variables {
-            // Secrets are resolved by an isolator, never passed as is.
-            if variable.r#type() != environment::variable::Type::Secret {
-                result.insert(variable.name.clone(), variable.value().to_string());
-            }
-        }
-    }
-    result
-        .entry("PATH".to_string())
-        .or_insert_with(|| HOST_DEFAULT_PATH.to_string());
-    result
-}
-
-/// The program a non-shell command runs: `value`, looked up in the
-/// container's `PATH` and then its working directory when it has no `/`.
-fn executable(value: &str, path: &str, directory: &str) -> String {
-    if value.contains('/') {
-        return value.to_string();
-    }
-    path.split(':')
-        .chain(std::iter::once(directory))
-        .map(|dir| stout::path::join(dir, value))
-        .find(|candidate| std::path::Path::new(candidate).is_file())
-        .unwrap_or_else(|| value.to_string())
-}
-
-/// The init process' command: `sh -c <value>` for a shell command (the
-/// default), else `value` run with `arguments` as its argv.
-fn command(
-    config: &ContainerConfig,
-    environment: BTreeMap<String, String>,
-    user: Option<User>,
-) -> subprocess::Launcher {
-    let info = &config.command_info;
-    let directory = &config.directory;
-    let value = info.value().to_string();
-    let launcher = if info.shell() {
-        subprocess::shell(value)
-    } else {
-        let path = environment.get("PATH").cloned().unwrap_or_default();
-        subprocess::subprocess(executable(&value, &path, directory), info.arguments.clone())
-    };
-    let launcher = launcher
-        .stdin(Io::path("/dev/null"))
-        .stdout(Io::path(stout::path::join(directory, "stdout")))
-        .stderr(Io::path(stout::path::join(directory, "stderr")))
-        .environment(environment)
-        .child_hook(ChildHook::chdir(directory));
-    match user {
-        Some(user) => launcher.child_hook(ChildHook::su(user.uid, user.gid, user.groups)),
-        None => launcher,
-    }
 }
 
 impl MesosContainerizerProcess {
@@ -720,7 +615,9 @@ impl MesosContainerizerProcess {
             .map(|isolator| isolator.isolate(&container_id, pid))
             .collect();
         let isolation = collect(isolations).map(|_| ());
-        container_isolation(&mut self.containers, &container_id, isolation.clone());
+        if let Some(container) = self.containers.get_mut(&container_id) {
+            container.isolation = isolation.clone();
+        }
         self.watch(&container_id);
 
         let me = self.self_pid();
@@ -861,278 +758,4 @@ impl MesosContainerizerProcess {
             Err(e) => Future::failed(format!("Unable to send signal to container: {}", e.desc())),
         }
     }
-
-    fn reaped(&mut self, container_id: ContainerId) {
-        if !self.containers.contains_key(&container_id) {
-            return;
-        }
-        tracing::info!("Container {} has exited", container_id.value);
-        drop(self.destroy(container_id, None));
-    }
-
-    fn limited(&mut self, container_id: ContainerId, limitation: Future<ContainerLimitation>) {
-        match self.containers.get(&container_id) {
-            Some(container) if container.state != State::Destroying => {}
-            _ => return,
-        }
-        let termination = match limitation.value() {
-            Some(limitation) => {
-                tracing::info!(
-                    "Container {} has reached its limit and will be terminated",
-                    container_id.value
-                );
-                Some(ContainerTermination {
-                    state: Some(TaskState::TaskFailed as i32),
-                    message: limitation.message.clone(),
-                    reason: limitation.reason,
-                    limited_resources: limitation.resources.clone(),
-                    ..ContainerTermination::default()
-                })
-            }
-            None => {
-                tracing::error!(
-                    "Error in a resource limitation for container {}: {}",
-                    container_id.value,
-                    limitation.failure().unwrap_or("discarded")
-                );
-                None
-            }
-        };
-        drop(self.destroy(container_id, termination));
-    }
-
-    fn destroy(
-        &mut self,
-        container_id: ContainerId,
-        termination: Option<ContainerTermination>,
-    ) -> Future<Option<ContainerTermination>> {
-        let me = self.self_pid();
-        let Some(container) = self.containers.get_mut(&container_id) else {
-            tracing::warn!(
-                "Attempted to destroy unknown container {}",
-                container_id.value
-            );
-            return Future::ready(None);
-        };
-        let result = container.termination.future().map(Some);
-        if container.state == State::Destroying {
-            return result;
-        }
-        tracing::info!(
-            "Destroying container {} in {:?} state",
-            container_id.value,
-            container.state
-        );
-        let previous = container.state;
-        container.state = State::Destroying;
-        match previous {
-            // Nothing was forked; the isolators finish preparing before
-            // they clean up.
-            State::Preparing => {
-                container.preparing.on_any(move |_| {
-                    dispatch(&me, move |p: &mut MesosContainerizerProcess| {
-                        p.cleanup_isolators(container_id, termination)
-                    })
-                });
-            }
-            State::Isolating => {
-                container.isolation.on_any(move |_| {
-                    dispatch(&me, move |p: &mut MesosContainerizerProcess| {
-                        p.kill_all(container_id, termination)
-                    })
-                });
-            }
-            State::Running | State::Destroying => self.kill_all(container_id, termination),
-        }
-        result
-    }
-
-    /// Kills every process of the container, then waits for the init
-    /// process' status.
-    fn kill_all(&mut self, container_id: ContainerId, termination: Option<ContainerTermination>) {
-        let me = self.self_pid();
-        self.launcher.destroy(&container_id).on_any(move |killed| {
-            dispatch(&me, move |p: &mut MesosContainerizerProcess| {
-                p.killed(container_id, termination, killed)
-            })
-        });
-    }
-
-    fn killed(
-        &mut self,
-        container_id: ContainerId,
-        termination: Option<ContainerTermination>,
-        killed: Future<()>,
-    ) {
-        let Some(container) = self.containers.get(&container_id) else {
-            return;
-        };
-        if !killed.is_ready() {
-            // Isolators may need every process gone to clean up: leave
-            // them, and tell the agent.
-            container.termination.fail(format!(
-                "Failed to kill all processes in the container: {}",
-                killed.failure().unwrap_or("discarded future")
-            ));
-            return;
-        }
-        let status = container.status.clone().unwrap_or(Future::ready(None));
-        let me = self.self_pid();
-        status.on_any(move |_| {
-            dispatch(&me, move |p: &mut MesosContainerizerProcess| {
-                p.cleanup_isolators(container_id, termination)
-            })
-        });
-    }
-
-    /// Cleans the isolators up in reverse order, as Mesos does, each after
-    /// the previous one finished.
-    fn cleanup_isolators(
-        &mut self,
-        container_id: ContainerId,
-        termination: Option<ContainerTermination>,
-    ) {
-        let cleanups: Vec<Future<()>> = self
-            .isolators
-            .iter()
-            .rev()
-            .map(|isolator| isolator.cleanup(&container_id))
-            .collect();
-        let me = self.self_pid();
-        await_all(cleanups).on_any(move |cleanups| {
-            dispatch(&me, move |p: &mut MesosContainerizerProcess| {
-                p.destroyed(container_id, termination, cleanups)
-            })
-        });
-    }
-
-    fn destroyed(
-        &mut self,
-        container_id: ContainerId,
-        termination: Option<ContainerTermination>,
-        cleanups: Future<Vec<Future<()>>>,
-    ) {
-        let errors: Vec<String> = cleanups
-            .value()
-            .into_iter()
-            .flatten()
-            .filter(|cleanup| !cleanup.is_ready())
-            .map(|cleanup| cleanup.failure().unwrap_or("discarded").to_string())
-            .collect();
-        let Some(container) = self.containers.get(&container_id) else {
-            return;
-        };
-        if !errors.is_empty() {
-            container.termination.fail(format!(
-                "Failed to clean up an isolator when destroying container: {}",
-                errors.join("; ")
-            ));
-            return;
-        }
-        let mut termination = termination.unwrap_or_default();
-        if let Some(Some(status)) = container.status.as_ref().and_then(|s| s.value()) {
-            termination.status = Some(*status);
-        }
-        let runtime = runtime_path(&self.options.runtime_dir, &container_id);
-        if stout::os::exists(&runtime) {
-            if let Err(error) = stout::os::rmdir(&runtime, true, true) {
-                tracing::warn!(
-                    "Failed to remove the runtime directory for container {}: {}",
-                    container_id.value,
-                    error
-                );
-            }
-        }
-        if let Some(container) = self.containers.remove(&container_id) {
-            container.termination.set(termination);
-        }
-    }
-}
-
-fn container_isolation(
-    containers: &mut HashMap<ContainerId, Container>,
-    container_id: &ContainerId,
-    isolation: Future<()>,
-) {
-    if let Some(container) = containers.get_mut(container_id) {
-        container.isolation = isolation;
-    }
-}
-
-/// The isolators' statistics merged, with the container's requests and
-/// limits (Mesos' `_usage`).
-fn aggregate(
-    container_id: &ContainerId,
-    requests: Option<Resources>,
-    limits: Option<BTreeMap<String, f64>>,
-    statistics: Vec<Future<ResourceStatistics>>,
-) -> Try<ResourceStatistics> {
-    let mut result = ResourceStatistics {
-        timestamp: libprocess::Clock::now().secs(),
-        ..ResourceStatistics::default()
-    };
-    for statistic in statistics {
-        match statistic.value() {
-            Some(statistic) => {
-                let _ = result.merge(statistic.encode_to_vec().as_slice());
-            }
-            None => tracing::warn!(
-                "Skipping resource statistic for container {} because: {}",
-                container_id.value,
-                statistic.failure().unwrap_or("discarded")
-            ),
-        }
-    }
-    let cpu_request = requests.as_ref().and_then(Resources::cpus);
-    let mem_request = requests.as_ref().and_then(Resources::mem);
-    let cpu_limit = limits.as_ref().and_then(|l| l.get("cpus").copied());
-    let mem_limit = limits.as_ref().and_then(|l| l.get("mem").copied());
-    if let Some(cpus) = cpu_request {
-        result.cpus_soft_limit = Some(cpus);
-    }
-    if let Some(limit) = cpu_limit {
-        result.cpus_limit = Some(if limit.is_infinite() {
-            host_cpus()? as f64
-        } else {
-            limit
-        });
-    }
-    if let Some(mem) = mem_request {
-        result.mem_soft_limit_bytes = Some(mem.bytes());
-    }
-    if let Some(limit) = mem_limit {
-        result.mem_limit_bytes = Some(if limit.is_infinite() {
-            host_memory()?
-        } else {
-            (limit as u64) * 1024 * 1024
-        });
-    } else if let Some(mem) = mem_request {
-        result.mem_limit_bytes = Some(mem.bytes());
-    }
-    Ok(result)
-}
-
-/// The host's online CPUs (stout's `os::cpus`).
-fn host_cpus() -> Try<i64> {
-    match nix::unistd::sysconf(nix::unistd::SysconfVar::_NPROCESSORS_ONLN) {
-        Ok(Some(cpus)) => Ok(cpus),
-        _ => Err(Error::new("Failed to auto-detect the number of cpus")),
-    }
-}
-
-/// The host's total memory in bytes, from `/proc/meminfo`.
-fn host_memory() -> Try<u64> {
-    let meminfo = stout::os::read("/proc/meminfo")?;
-    meminfo
-        .lines()
-        .find_map(|line| line.strip_prefix("MemTotal:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .map(|kb| kb * 1024)
-        .ok_or_else(|| Error::new("Failed to auto-detect the size of main memory"))
 }

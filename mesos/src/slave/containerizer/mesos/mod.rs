@@ -13,9 +13,12 @@
 //! ```
 
 mod containerizer;
+mod destroy;
 mod isolator;
 mod isolators;
+mod launch;
 mod launcher;
+mod usage;
 
 pub use containerizer::{MesosContainerizer, Options, DEFAULT_ISOLATION};
 pub use isolator::Isolator;
