@@ -10,9 +10,12 @@
 
 pub mod common;
 pub mod json;
+pub mod launcher;
+pub mod logging;
 pub mod master;
 pub mod slave;
 pub mod testing;
+pub mod v1;
 
 /// The Mesos release this build is wire-compatible with, as it reports
 /// itself (`MESOS_VERSION`).

@@ -2,12 +2,14 @@
 
 mod agent_helpers;
 mod call_matchers_test;
+mod fake_agent;
 mod helpers;
 mod validation_helpers;
 
 mod agent_validation_test;
 mod allocated_resources_test;
 mod attributes_test;
+mod command_executor_test;
 mod common_validation_test;
 mod containerizer_resources_test;
 mod containerizer_test;
@@ -17,12 +19,15 @@ mod disk_resources_source_test;
 mod disk_resources_test;
 mod drf_sorter_test;
 mod executor_http_api_test;
+mod executor_library_test;
 mod executor_validation_test;
 mod grow_volume_operation_validation_test;
 mod id_test;
 mod json_test;
 mod limits_test;
 mod mesos_containerizer_test;
+mod logging_test;
+mod mesos_executor_test;
 mod operation_validation_test;
 mod paths_test;
 mod protobuf_util_test;
