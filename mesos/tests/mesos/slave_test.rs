@@ -965,3 +965,98 @@ fn status_update_retried_until_acknowledged() {
         next.update.latest_state
     );
 }
+
+/// End to end: a command task through the Mesos containerizer and the
+/// real `mesos-executor` over the v1 executor API, its updates sent on
+/// by the real task status update manager (real time, real processes).
+#[test]
+fn command_task_with_arguments() {
+    use std::net::{Ipv4Addr, SocketAddrV4};
+    use std::sync::Arc;
+
+    use mesos::master::detector::StandaloneMasterDetector;
+    use mesos::slave::containerizer::mesos::{MesosContainerizer, Options};
+    use mesos::slave::task_status_update_manager::TaskStatusUpdateManager;
+
+    let _rt = testing::runtime_with(
+        libprocess::Builder::default()
+            .workers(2)
+            .listen(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)),
+    );
+    let dir = tempdir::Dir::new("command_task_with_arguments");
+    let work_dir = format!("{}/work", dir.path());
+    let mut flags = create_slave_flags(&work_dir);
+    flags.launcher_dir = std::path::Path::new(env!("CARGO_BIN_EXE_mesos-executor"))
+        .parent()
+        .expect("the binary's directory")
+        .to_string_lossy()
+        .into_owned();
+    flags.registration_backoff_factor = Duration::from_millis(10);
+    let containerizer = MesosContainerizer::create(Options::new(
+        work_dir.clone(),
+        format!("{}/runtime", dir.path()),
+    ))
+    .expect("the containerizer");
+    let master = stand_in("master");
+    let register = future_protobuf::<RegisterSlaveMessage>(ANY, master.upid());
+    let slave = Slave::with_host(
+        flags,
+        Arc::new(StandaloneMasterDetector::with_pid(master.upid())),
+        Arc::new(containerizer),
+        Arc::new(TaskStatusUpdateManager::new(&work_dir)),
+        &crate::agent_helpers::small_host(),
+    )
+    .expect("the agent starts");
+    let slave = mesos::slave::spawn(slave);
+    await_ready(&register);
+    send_as(
+        master.upid(),
+        slave.upid(),
+        &SlaveRegisteredMessage {
+            slave_id: slave_id(),
+            connection: None,
+        },
+    );
+
+    let mut task = command_task("1");
+    task.command = Some(echo_author_command());
+    let terminated = testing::future_dispatch(ANY, Slave::executor_terminated);
+    let mut states = Vec::new();
+    let mut update = future_protobuf::<StatusUpdateMessage>(ANY, master.upid());
+    send_as(master.upid(), slave.upid(), &run_task_message(task));
+    for _ in 0..3 {
+        let forwarded = await_ready(&update);
+        let status = forwarded.update.status.clone();
+        states.push((status.state(), status.source()));
+        update = future_protobuf::<StatusUpdateMessage>(ANY, master.upid());
+        send_as(
+            master.upid(),
+            slave.upid(),
+            &StatusUpdateAcknowledgementMessage {
+                slave_id: slave_id(),
+                framework_id: framework_id(),
+                task_id: status.task_id.clone(),
+                uuid: forwarded.update.uuid.clone().unwrap_or_default(),
+            },
+        );
+    }
+    assert_eq!(
+        vec![
+            (TaskState::TaskStarting, Source::Executor),
+            (TaskState::TaskRunning, Source::Executor),
+            (TaskState::TaskFinished, Source::Executor),
+        ],
+        states
+    );
+
+    // The executor exits once its task is done.
+    await_ready(&terminated);
+    let ended = await_ready(&dispatch(&slave, |s: &mut Slave| {
+        let executor_id = ExecutorId {
+            value: "1".to_string(),
+        };
+        s.executor(&framework_id(), &executor_id)
+            .is_none_or(|e| e.state == mesos::slave::executor::ExecutorState::Terminated)
+    }));
+    assert!(ended);
+}
