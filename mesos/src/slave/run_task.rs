@@ -633,12 +633,15 @@ impl Slave {
         future: Future<LaunchResult>,
     ) {
         let pid = self.self_pid();
-        let (f, e) = (framework_id.clone(), executor_id.clone());
         self.containerizer
             .wait(container_id)
-            .on_any(defer(&pid, move |slave: &mut Slave, termination| {
-                slave.executor_terminated(&f, &e, termination)
-            }));
+            .on_any(libprocess::defer!(
+                pid,
+                Slave::executor_terminated,
+                framework_id.clone(),
+                executor_id.clone(),
+                _
+            ));
 
         match future.value() {
             None => {

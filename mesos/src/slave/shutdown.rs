@@ -278,10 +278,7 @@ impl Slave {
         };
         tracing::info!("Shutting down executor {}", executor.describe());
         executor.state = ExecutorState::Terminating;
-        executor.send(ToExecutor::Shutdown(ShutdownExecutorMessage {
-            executor_id: Some(executor_id.clone()),
-            framework_id: Some(framework_id.clone()),
-        }));
+        executor.send(ToExecutor::Shutdown(ShutdownExecutorMessage::default()));
         let timeout = executor
             .info
             .shutdown_grace_period
@@ -450,12 +447,13 @@ impl Slave {
     /// The executor's container ended: its unfinished tasks fail (or are
     /// lost, as the termination says), the master hears of a custom
     /// executor's exit, and the records go once nothing is left.
-    pub(crate) fn executor_terminated(
+    pub fn executor_terminated(
         &mut self,
-        framework_id: &FrameworkId,
-        executor_id: &ExecutorId,
+        framework_id: FrameworkId,
+        executor_id: ExecutorId,
         termination: Future<Option<ContainerTermination>>,
     ) {
+        let (framework_id, executor_id) = (&framework_id, &executor_id);
         let status = match termination.value() {
             None => {
                 tracing::error!(

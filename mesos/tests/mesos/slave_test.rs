@@ -731,3 +731,332 @@ fn pong_to_the_pinging_master() {
     );
     await_ready(&pong);
 }
+
+/// With `--switch_user`, a task whose user does not exist is dropped
+/// (TASK_DROPPED for a partition-aware framework), naming the user.
+#[test]
+fn root_run_task_with_command_info_with_invalid_user() {
+    if !nix::unistd::geteuid().is_root() {
+        return;
+    }
+    let _rt = testing::runtime();
+    Clock::pause();
+    let agent = start_agent(|flags| flags.switch_user = true);
+    register(&agent, 75.0);
+
+    let task_user = libprocess::random::uuid().to_string();
+    let mut task = command_task("1");
+    task.command = Some(CommandInfo {
+        user: Some(task_user.clone()),
+        value: Some("true".to_string()),
+        ..CommandInfo::default()
+    });
+    let mut message = run_task_message(task);
+    let mut partition_aware = framework_info::Capability::default();
+    partition_aware.set_type(framework_info::capability::Type::PartitionAware);
+    message.framework.capabilities.push(partition_aware);
+
+    let status = next_update(&agent);
+    send_as(agent.master.upid(), agent.slave.upid(), &message);
+    let status = await_ready(&status).update.status;
+    assert_eq!(TaskState::TaskDropped, status.state());
+    assert_eq!(Source::Slave, status.source());
+    assert!(
+        status.message().contains(&task_user),
+        "{}",
+        status.message()
+    );
+    assert!(agent.containerizer.launches().is_empty());
+}
+
+/// With `--switch_user`, the executor runs as the command's user, else
+/// the framework's, and its sandbox is theirs.
+#[test]
+fn root_switch_user() {
+    if !nix::unistd::geteuid().is_root() {
+        return;
+    }
+    let _rt = testing::runtime();
+    Clock::pause();
+    let agent = start_agent(|flags| flags.switch_user = true);
+    register(&agent, 75.0);
+    let nobody = nix::unistd::User::from_name("nobody")
+        .expect("the user database")
+        .expect("nobody");
+
+    // The framework's user.
+    let launch = agent.containerizer.next_launch();
+    send_as(
+        agent.master.upid(),
+        agent.slave.upid(),
+        &run_task_message(command_task("1")),
+    );
+    let launch = await_ready(&launch);
+    assert_eq!(Some("nobody"), launch.config.user.as_deref());
+    let owner = std::os::unix::fs::MetadataExt::uid(
+        &std::fs::metadata(&launch.config.directory).expect("the sandbox"),
+    );
+    assert_eq!(nobody.uid.as_raw(), owner);
+
+    // The command's own user wins.
+    let mut task = command_task("2");
+    if let Some(command) = task.command.as_mut() {
+        command.user = Some("root".to_string());
+    }
+    let launch = agent.containerizer.next_launch();
+    send_as(
+        agent.master.upid(),
+        agent.slave.upid(),
+        &run_task_message(task),
+    );
+    let launch = await_ready(&launch);
+    assert_eq!(Some("root"), launch.config.user.as_deref());
+}
+
+/// Acknowledgements from a master that is not the leader are ignored.
+#[test]
+fn ignore_non_leader_status_update_acknowledgement() {
+    let _rt = testing::runtime();
+    Clock::pause();
+    let agent = start_agent(|_| {});
+    register(&agent, 75.0);
+
+    let launch = agent.containerizer.next_launch();
+    send_as(
+        agent.master.upid(),
+        agent.slave.upid(),
+        &run_task_message(command_task("1")),
+    );
+    await_ready(&launch);
+    let executor = stand_in("executor(1)");
+    let run_task = future_protobuf::<RunTaskMessage>(ANY, executor.upid());
+    send_as(
+        executor.upid(),
+        agent.slave.upid(),
+        &RegisterExecutorMessage {
+            framework_id: framework_id(),
+            executor_id: ExecutorId {
+                value: "1".to_string(),
+            },
+        },
+    );
+    await_ready(&run_task);
+    let forwarded = next_update(&agent);
+    send_as(
+        executor.upid(),
+        agent.slave.upid(),
+        &executor_update("1", TaskState::TaskRunning, executor.upid()),
+    );
+    let forwarded = await_ready(&forwarded);
+
+    let acknowledgement = StatusUpdateAcknowledgementMessage {
+        slave_id: slave_id(),
+        framework_id: framework_id(),
+        task_id: TaskId {
+            value: "1".to_string(),
+        },
+        uuid: forwarded.update.uuid.clone().unwrap_or_default(),
+    };
+    let old_master = stand_in("master2");
+    send_as(old_master.upid(), agent.slave.upid(), &acknowledgement);
+    Clock::settle();
+    assert!(agent.status_updates.acknowledged().is_empty());
+
+    send_as(agent.master.upid(), agent.slave.upid(), &acknowledgement);
+    Clock::settle();
+    assert_eq!(1, agent.status_updates.acknowledged().len());
+}
+
+/// With the real task status update manager, an update the master has
+/// not acknowledged is sent again after 10 secs, and the task's next
+/// update waits for the acknowledgement.
+#[test]
+fn status_update_retried_until_acknowledged() {
+    use std::sync::Arc;
+
+    use mesos::master::detector::StandaloneMasterDetector;
+    use mesos::slave::task_status_update_manager::TaskStatusUpdateManager;
+
+    let _rt = testing::runtime();
+    Clock::pause();
+    let work_dir = tempdir::Dir::new("status_update_retried_until_acknowledged");
+    let master = stand_in("master");
+    let containerizer = crate::agent_helpers::TestContainerizer::new();
+    let slave = Slave::with_host(
+        create_slave_flags(work_dir.path()),
+        Arc::new(StandaloneMasterDetector::with_pid(master.upid())),
+        containerizer.clone(),
+        Arc::new(TaskStatusUpdateManager::new(work_dir.path())),
+        &crate::agent_helpers::small_host(),
+    )
+    .expect("the agent starts");
+    let slave = mesos::slave::spawn(slave);
+
+    let register = future_protobuf::<RegisterSlaveMessage>(ANY, master.upid());
+    Clock::settle();
+    Clock::advance(Duration::from_secs(1));
+    await_ready(&register);
+    send_as(
+        master.upid(),
+        slave.upid(),
+        &SlaveRegisteredMessage {
+            slave_id: slave_id(),
+            connection: None,
+        },
+    );
+    Clock::settle();
+
+    let launch = containerizer.next_launch();
+    send_as(
+        master.upid(),
+        slave.upid(),
+        &run_task_message(command_task("1")),
+    );
+    await_ready(&launch);
+    let executor = stand_in("executor(1)");
+    let run_task = future_protobuf::<RunTaskMessage>(ANY, executor.upid());
+    send_as(
+        executor.upid(),
+        slave.upid(),
+        &RegisterExecutorMessage {
+            framework_id: framework_id(),
+            executor_id: ExecutorId {
+                value: "1".to_string(),
+            },
+        },
+    );
+    await_ready(&run_task);
+
+    let forwarded = future_protobuf::<StatusUpdateMessage>(ANY, master.upid());
+    let running = executor_update("1", TaskState::TaskRunning, executor.upid());
+    send_as(executor.upid(), slave.upid(), &running);
+    let forwarded = await_ready(&forwarded);
+    assert_eq!(running.update.uuid, forwarded.update.uuid);
+
+    // TASK_FINISHED queues behind the unacknowledged TASK_RUNNING, which
+    // is resent.
+    let finished = executor_update("1", TaskState::TaskFinished, executor.upid());
+    let acknowledged = future_protobuf::<StatusUpdateAcknowledgementMessage>(ANY, executor.upid());
+    send_as(executor.upid(), slave.upid(), &finished);
+    await_ready(&acknowledged);
+    let resent = future_protobuf::<StatusUpdateMessage>(ANY, master.upid());
+    Clock::advance(Duration::from_secs(10));
+    let resent = await_ready(&resent);
+    assert_eq!(TaskState::TaskRunning, resent.update.status.state());
+
+    // The acknowledgement releases TASK_FINISHED.
+    let next = future_protobuf::<StatusUpdateMessage>(ANY, master.upid());
+    send_as(
+        master.upid(),
+        slave.upid(),
+        &StatusUpdateAcknowledgementMessage {
+            slave_id: slave_id(),
+            framework_id: framework_id(),
+            task_id: TaskId {
+                value: "1".to_string(),
+            },
+            uuid: running.update.uuid.clone().unwrap_or_default(),
+        },
+    );
+    let next = await_ready(&next);
+    assert_eq!(TaskState::TaskFinished, next.update.status.state());
+    assert_eq!(
+        Some(TaskState::TaskFinished as i32),
+        next.update.latest_state
+    );
+}
+
+/// End to end: a command task through the Mesos containerizer and the
+/// real `mesos-executor` over the v1 executor API, its updates sent on
+/// by the real task status update manager (real time, real processes).
+#[test]
+fn command_task_with_arguments() {
+    use std::net::{Ipv4Addr, SocketAddrV4};
+    use std::sync::Arc;
+
+    use mesos::master::detector::StandaloneMasterDetector;
+    use mesos::slave::containerizer::mesos::{MesosContainerizer, Options};
+    use mesos::slave::task_status_update_manager::TaskStatusUpdateManager;
+
+    let _rt = testing::runtime_with(
+        libprocess::Builder::default()
+            .workers(2)
+            .listen(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)),
+    );
+    let dir = tempdir::Dir::new("command_task_with_arguments");
+    let work_dir = format!("{}/work", dir.path());
+    let mut flags = create_slave_flags(&work_dir);
+    flags.launcher_dir = std::path::Path::new(env!("CARGO_BIN_EXE_mesos-executor"))
+        .parent()
+        .expect("the binary's directory")
+        .to_string_lossy()
+        .into_owned();
+    flags.registration_backoff_factor = Duration::from_millis(10);
+    let containerizer = MesosContainerizer::create(Options::new(
+        work_dir.clone(),
+        format!("{}/runtime", dir.path()),
+    ))
+    .expect("the containerizer");
+    let master = stand_in("master");
+    let register = future_protobuf::<RegisterSlaveMessage>(ANY, master.upid());
+    let slave = Slave::with_host(
+        flags,
+        Arc::new(StandaloneMasterDetector::with_pid(master.upid())),
+        Arc::new(containerizer),
+        Arc::new(TaskStatusUpdateManager::new(&work_dir)),
+        &crate::agent_helpers::small_host(),
+    )
+    .expect("the agent starts");
+    let slave = mesos::slave::spawn(slave);
+    await_ready(&register);
+    send_as(
+        master.upid(),
+        slave.upid(),
+        &SlaveRegisteredMessage {
+            slave_id: slave_id(),
+            connection: None,
+        },
+    );
+
+    let mut task = command_task("1");
+    task.command = Some(echo_author_command());
+    let terminated = testing::future_dispatch(ANY, Slave::executor_terminated);
+    let mut states = Vec::new();
+    let mut update = future_protobuf::<StatusUpdateMessage>(ANY, master.upid());
+    send_as(master.upid(), slave.upid(), &run_task_message(task));
+    for _ in 0..3 {
+        let forwarded = await_ready(&update);
+        let status = forwarded.update.status.clone();
+        states.push((status.state(), status.source()));
+        update = future_protobuf::<StatusUpdateMessage>(ANY, master.upid());
+        send_as(
+            master.upid(),
+            slave.upid(),
+            &StatusUpdateAcknowledgementMessage {
+                slave_id: slave_id(),
+                framework_id: framework_id(),
+                task_id: status.task_id.clone(),
+                uuid: forwarded.update.uuid.clone().unwrap_or_default(),
+            },
+        );
+    }
+    assert_eq!(
+        vec![
+            (TaskState::TaskStarting, Source::Executor),
+            (TaskState::TaskRunning, Source::Executor),
+            (TaskState::TaskFinished, Source::Executor),
+        ],
+        states
+    );
+
+    // The executor exits once its task is done.
+    await_ready(&terminated);
+    let ended = await_ready(&dispatch(&slave, |s: &mut Slave| {
+        let executor_id = ExecutorId {
+            value: "1".to_string(),
+        };
+        s.executor(&framework_id(), &executor_id)
+            .is_none_or(|e| e.state == mesos::slave::executor::ExecutorState::Terminated)
+    }));
+    assert!(ended);
+}
