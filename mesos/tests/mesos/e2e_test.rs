@@ -79,7 +79,8 @@ impl Drop for Daemon {
 
 /// A master and an agent on loopback, on ports the kernel picks.
 struct Cluster {
-    master: Daemon,
+    /// Kept running for the test; terminated when dropped.
+    _master: Daemon,
     agent: Daemon,
     master_address: String,
     _work_dir: TempDir,
@@ -121,7 +122,7 @@ fn cluster() -> Cluster {
     );
     agent.wait_for("Registered with master");
     Cluster {
-        master,
+        _master: master,
         agent,
         master_address,
         _work_dir: work_dir,

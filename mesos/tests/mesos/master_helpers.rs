@@ -232,7 +232,10 @@ impl Allocator for TestAllocator {
     fn update_weights(&self, _: HashMap<String, f64>) {}
 
     fn transition_offered_to_allocated(&self, slave_id: &SlaveId, resources: Resources) {
-        self.record(AllocatorCall::Transition(slave_id.clone(), resources));
+        self.record(AllocatorCall::Transition(
+            slave_id.clone(),
+            resources.clone(),
+        ));
     }
 }
 
@@ -256,11 +259,34 @@ pub(crate) struct Cluster {
 impl Cluster {
     /// `StartMaster(flags)`: a recovered master.
     pub(crate) fn start(flags: Flags) -> Cluster {
+        Cluster::start_with(flags, || {
+            let allocator = TestAllocator::default();
+            (Box::new(allocator.clone()) as Box<dyn Allocator>, allocator)
+        })
+    }
+
+    /// A recovered master with Mesos' own allocator (the test allocator
+    /// then sees nothing).
+    pub(crate) fn start_hierarchical(flags: Flags) -> Cluster {
+        Cluster::start_with(flags, || {
+            let allocator = mesos::master::allocator::HierarchicalDRFAllocator::create();
+            (
+                Box::new(allocator) as Box<dyn Allocator>,
+                TestAllocator::default(),
+            )
+        })
+    }
+
+    /// A master with the allocator `make` creates in the test's runtime.
+    fn start_with(
+        flags: Flags,
+        make: impl FnOnce() -> (Box<dyn Allocator>, TestAllocator),
+    ) -> Cluster {
         let runtime = testing::runtime();
         Clock::pause();
-        let allocator = TestAllocator::default();
+        let (master_allocator, allocator) = make();
         let registrar = Registrar::new(Box::new(InMemoryStorage::new()));
-        let master = Master::new(flags, Box::new(allocator.clone()), registrar).expect("master");
+        let master = Master::new(flags, master_allocator, registrar).expect("master");
         let master = Master::spawn(master).expect("spawned");
         testing::await_ready(&libprocess::dispatch!(master, Master::recovered));
         Cluster {
@@ -308,6 +334,20 @@ impl Cluster {
         send(&scheduler, self.master.upid(), &subscribe_call(info));
         let registered = testing::await_ready(&registered);
         (scheduler, registered.framework_id)
+    }
+
+    /// Subscribes a stand-in scheduler, watching for its first offers
+    /// from the moment it subscribes (an allocator may offer at once).
+    pub(crate) fn subscribe_for_offers(
+        &self,
+        info: FrameworkInfo,
+    ) -> (UPID, FrameworkId, Future<ResourceOffersMessage>) {
+        let scheduler = spawn(Stub("scheduler")).upid().clone();
+        let registered = testing::future_protobuf::<FrameworkRegisteredMessage>(ANY, &scheduler);
+        let offers = testing::future_protobuf::<ResourceOffersMessage>(ANY, &scheduler);
+        send(&scheduler, self.master.upid(), &subscribe_call(info));
+        let registered = testing::await_ready(&registered);
+        (scheduler, registered.framework_id, offers)
     }
 
     /// Makes the allocator offer everything to the framework; the offers
