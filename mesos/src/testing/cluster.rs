@@ -22,8 +22,9 @@ pub fn create_master_flags() -> crate::master::Flags {
     crate::master::Flags::for_tests()
 }
 
-/// `MesosTest::CreateSlaveFlags`: a fresh work directory, fixed small
-/// resources, quick registration, no user switching.
+/// `MesosTest::CreateSlaveFlags`: a fresh work directory (with the runtime
+/// directory inside, so agents do not take each other's containers for
+/// orphans), fixed small resources, quick registration, no user switching.
 pub fn create_slave_flags(work_dir: &str) -> Try<crate::slave::flags::Flags> {
     let mut set = stout::flags::FlagSet::<crate::slave::flags::Flags>::new();
     set.load(
@@ -31,6 +32,7 @@ pub fn create_slave_flags(work_dir: &str) -> Try<crate::slave::flags::Flags> {
         [
             "mesos-agent".to_string(),
             format!("--work_dir={}", work_dir),
+            format!("--runtime_dir={}/run", work_dir),
             "--resources=cpus:2;gpus:0;mem:1024;disk:1024;ports:[31000-32000]".to_string(),
             "--registration_backoff_factor=10ms".to_string(),
             "--no-switch_user".to_string(),
@@ -162,7 +164,7 @@ impl Slave {
         let work_dir = TempDir::new("slave")?;
         let mut flags = create_slave_flags(work_dir.path())?;
         configure(&mut flags);
-        let options = Options::new(flags.work_dir.clone(), format!("{}/run", flags.work_dir));
+        let options = Options::new(flags.work_dir.clone(), flags.runtime_dir.clone());
         let containerizer = Arc::new(MesosContainerizer::create(options)?);
         Slave::start_flags(detector, containerizer, flags, Some(work_dir))
     }

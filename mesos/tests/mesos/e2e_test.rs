@@ -115,6 +115,9 @@ fn cluster() -> Cluster {
             "--ip=127.0.0.1".into(),
             "--port=0".into(),
             format!("--work_dir={}", work_dir.path()),
+            // Its own, or agents of other tests would take its containers
+            // for orphans when they recover.
+            format!("--runtime_dir={}/run", work_dir.path()),
             format!("--launcher_dir={}", launcher_dir),
             "--resources=cpus:2;mem:1024;disk:1024;ports:[31000-32000]".into(),
             "--no-switch_user".into(),

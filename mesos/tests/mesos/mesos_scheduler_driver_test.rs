@@ -1034,7 +1034,8 @@ fn unsupported_master_strings_abort_start() {
         (
             "zk://localhost:2181/mesos",
             "Failed to create a master detector for 'zk://localhost:2181/mesos': \
-             ZooKeeper master detection ('zk://localhost:2181/mesos') is not supported yet",
+             ZooKeeper master detection ('zk://localhost:2181/mesos') is not supported by this \
+             build yet",
         ),
         (
             "localhost",

@@ -43,7 +43,7 @@ pub fn create(master: &str) -> Try<Arc<dyn MasterDetector>> {
     } else {
         format!("master@{}", master)
     };
-    let pid = UPID::parse(&text)
-        .map_err(|e| Error::new(format!("Failed to parse '{}': {}", master, e)))?;
+    let pid =
+        UPID::parse(&text).map_err(|_| Error::new(format!("Failed to parse '{}'", master)))?;
     Ok(Arc::new(StandaloneMasterDetector::with_pid(&pid)))
 }
