@@ -7,6 +7,72 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use nix::sys::signal::{SigSet, Signal};
 use stout::{Error, FlagSet, Flags, Try};
 
+/// What a daemon's flags tell [`start`].
+pub trait DaemonFlags: Flags {
+    /// The logging flags among them.
+    fn logging(&self) -> crate::logging::Flags;
+    /// `--version`.
+    fn version(&self) -> bool;
+    /// Why this build cannot run with these flags, if it cannot.
+    fn unsupported(&self) -> Option<String>;
+    /// `--ip`, `--port`, `--advertise_ip`, `--advertise_port`.
+    fn listen(&self) -> (Option<&str>, u16, Option<&str>, Option<&str>);
+}
+
+/// A daemon ready to spawn its processes: its flags, the signals it
+/// waits for, and its runtime.
+#[derive(Debug)]
+pub struct Started<F> {
+    /// The loaded flags.
+    pub flags: F,
+    /// SIGINT and SIGTERM, blocked for [`wait_for_signal`].
+    pub signals: SigSet,
+    /// The runtime, listening.
+    pub runtime: libprocess::Runtime,
+}
+
+/// Everything a daemon does before its own processes, as Mesos' `main`s
+/// do it: signals, flags (`--help`, `--version`, errors), logging, the
+/// check for unsupported flags, the runtime. `Err` is the exit status,
+/// with the reason already printed or logged.
+pub fn start<F: DaemonFlags>(args: &[String], program: &str) -> Result<Started<F>, u8> {
+    let signals = block_signals().map_err(|e| {
+        eprintln!("{}", e);
+        1
+    })?;
+    let argv0 = args.first().map(String::as_str).unwrap_or(program);
+    let (flags, warnings) = match load_flags::<F>(args) {
+        (Loaded::Run(flags), warnings) => (flags, warnings),
+        (Loaded::Exit(status), _) => return Err(status),
+    };
+    if flags.version() {
+        println!("mesos {}", crate::MESOS_VERSION);
+        return Err(0);
+    }
+    if let Err(e) = crate::logging::initialize(argv0, &flags.logging()) {
+        eprintln!("{}", e);
+        return Err(1);
+    }
+    for warning in warnings {
+        tracing::warn!("{}", warning);
+    }
+    tracing::info!("Build: Mesos {} (Rust port)", crate::MESOS_VERSION);
+    if let Some(error) = flags.unsupported() {
+        tracing::error!("{}", error);
+        return Err(1);
+    }
+    let (ip, port, advertise_ip, advertise_port) = flags.listen();
+    let runtime = runtime(ip, port, advertise_ip, advertise_port).map_err(|e| {
+        tracing::error!("Failed to initialize: {}", e);
+        1
+    })?;
+    Ok(Started {
+        flags,
+        signals,
+        runtime,
+    })
+}
+
 /// SIGINT and SIGTERM, blocked in every thread so that [`wait_for_signal`]
 /// takes them. Call first in `main`, before any thread starts: threads
 /// inherit the mask (children get an empty one from `subprocess`).

@@ -1,20 +1,39 @@
 //! `mesos-master` (Mesos' `src/master/main.cpp`), as a library function
 //! so that `mesos-local` and tests run the very same code.
 
-use crate::daemon::{self, Loaded};
+use crate::daemon::{self, DaemonFlags};
 use crate::master::allocator::HierarchicalDRFAllocator;
 use crate::master::registrar::{InMemoryStorage, Registrar};
 use crate::master::{Flags, Master};
 
-/// The logging flags inside the master's.
-pub fn logging_flags(flags: &Flags) -> crate::logging::Flags {
-    crate::logging::Flags {
-        quiet: flags.quiet,
-        logging_level: flags.logging_level.clone(),
-        log_dir: flags.log_dir.clone(),
-        logbufsecs: flags.logbufsecs,
-        initialize_driver_logging: flags.initialize_driver_logging,
-        external_log_file: flags.external_log_file.clone(),
+impl DaemonFlags for Flags {
+    fn logging(&self) -> crate::logging::Flags {
+        let flags = self;
+        crate::logging::Flags {
+            quiet: flags.quiet,
+            logging_level: flags.logging_level.clone(),
+            log_dir: flags.log_dir.clone(),
+            logbufsecs: flags.logbufsecs,
+            initialize_driver_logging: flags.initialize_driver_logging,
+            external_log_file: flags.external_log_file.clone(),
+        }
+    }
+
+    fn version(&self) -> bool {
+        self.version
+    }
+
+    fn unsupported(&self) -> Option<String> {
+        unsupported(self)
+    }
+
+    fn listen(&self) -> (Option<&str>, u16, Option<&str>, Option<&str>) {
+        (
+            self.ip.as_deref(),
+            self.port,
+            self.advertise_ip.as_deref(),
+            self.advertise_port.as_deref(),
+        )
     }
 }
 
@@ -74,48 +93,13 @@ pub fn unsupported(flags: &Flags) -> Option<String> {
 
 /// Runs the master until SIGINT or SIGTERM: the process' exit status.
 pub fn run(args: Vec<String>) -> u8 {
-    let signals = match daemon::block_signals() {
-        Ok(signals) => signals,
-        Err(e) => {
-            eprintln!("{}", e);
-            return 1;
-        }
-    };
-    let argv0 = args
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "mesos-master".into());
-    let (flags, warnings) = match daemon::load_flags::<Flags>(&args) {
-        (Loaded::Run(flags), warnings) => (flags, warnings),
-        (Loaded::Exit(status), _) => return status,
-    };
-    if flags.version {
-        println!("mesos {}", crate::MESOS_VERSION);
-        return 0;
-    }
-    if let Err(e) = crate::logging::initialize(&argv0, &logging_flags(&flags)) {
-        eprintln!("{}", e);
-        return 1;
-    }
-    for warning in warnings {
-        tracing::warn!("{}", warning);
-    }
-    tracing::info!("Build: Mesos {} (Rust port)", crate::MESOS_VERSION);
-    if let Some(error) = unsupported(&flags) {
-        tracing::error!("{}", error);
-        return 1;
-    }
-    let runtime = match daemon::runtime(
-        flags.ip.as_deref(),
-        flags.port,
-        flags.advertise_ip.as_deref(),
-        flags.advertise_port.as_deref(),
-    ) {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            tracing::error!("Failed to initialize: {}", e);
-            return 1;
-        }
+    let daemon::Started {
+        flags,
+        signals,
+        runtime,
+    } = match daemon::start::<Flags>(&args, "mesos-master") {
+        Ok(started) => started,
+        Err(status) => return status,
     };
     let _enter = runtime.enter();
     let allocator = HierarchicalDRFAllocator::create();

@@ -3,22 +3,41 @@
 
 use std::sync::Arc;
 
-use crate::daemon::{self, Loaded};
+use crate::daemon::{self, DaemonFlags};
 use crate::slave::containerizer::mesos::{MesosContainerizer, Options};
 use crate::slave::containerizer::Containerizer;
 use crate::slave::flags::Flags;
 use crate::slave::task_status_update_manager::TaskStatusUpdateManager;
 use crate::slave::Slave;
 
-/// The logging flags inside the agent's.
-pub fn logging_flags(flags: &Flags) -> crate::logging::Flags {
-    crate::logging::Flags {
-        quiet: flags.quiet,
-        logging_level: flags.logging_level.clone(),
-        log_dir: flags.log_dir.clone(),
-        logbufsecs: flags.logbufsecs,
-        initialize_driver_logging: flags.initialize_driver_logging,
-        external_log_file: flags.external_log_file.clone(),
+impl DaemonFlags for Flags {
+    fn logging(&self) -> crate::logging::Flags {
+        let flags = self;
+        crate::logging::Flags {
+            quiet: flags.quiet,
+            logging_level: flags.logging_level.clone(),
+            log_dir: flags.log_dir.clone(),
+            logbufsecs: flags.logbufsecs,
+            initialize_driver_logging: flags.initialize_driver_logging,
+            external_log_file: flags.external_log_file.clone(),
+        }
+    }
+
+    fn version(&self) -> bool {
+        self.version
+    }
+
+    fn unsupported(&self) -> Option<String> {
+        unsupported(self)
+    }
+
+    fn listen(&self) -> (Option<&str>, u16, Option<&str>, Option<&str>) {
+        (
+            self.ip.as_deref(),
+            self.port,
+            self.advertise_ip.as_deref(),
+            self.advertise_port.as_deref(),
+        )
     }
 }
 
@@ -57,37 +76,14 @@ pub fn unsupported(flags: &Flags) -> Option<String> {
 
 /// Runs the agent until SIGINT or SIGTERM: the process' exit status.
 pub fn run(args: Vec<String>) -> u8 {
-    let signals = match daemon::block_signals() {
-        Ok(signals) => signals,
-        Err(e) => {
-            eprintln!("{}", e);
-            return 1;
-        }
+    let daemon::Started {
+        flags,
+        signals,
+        runtime,
+    } = match daemon::start::<Flags>(&args, "mesos-agent") {
+        Ok(started) => started,
+        Err(status) => return status,
     };
-    let argv0 = args
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "mesos-agent".into());
-    let (flags, warnings) = match daemon::load_flags::<Flags>(&args) {
-        (Loaded::Run(flags), warnings) => (flags, warnings),
-        (Loaded::Exit(status), _) => return status,
-    };
-    if flags.version {
-        println!("mesos {}", crate::MESOS_VERSION);
-        return 0;
-    }
-    if let Err(e) = crate::logging::initialize(&argv0, &logging_flags(&flags)) {
-        eprintln!("{}", e);
-        return 1;
-    }
-    for warning in warnings {
-        tracing::warn!("{}", warning);
-    }
-    tracing::info!("Build: Mesos {} (Rust port)", crate::MESOS_VERSION);
-    if let Some(error) = unsupported(&flags) {
-        tracing::error!("{}", error);
-        return 1;
-    }
     let Some(master) = flags.master.clone() else {
         tracing::error!("Missing required option --master");
         return 1;
@@ -96,18 +92,6 @@ pub fn run(args: Vec<String>) -> u8 {
         Ok(detector) => detector,
         Err(e) => {
             tracing::error!("Failed to create a master detector: {}", e);
-            return 1;
-        }
-    };
-    let runtime = match daemon::runtime(
-        flags.ip.as_deref(),
-        flags.port,
-        flags.advertise_ip.as_deref(),
-        flags.advertise_port.as_deref(),
-    ) {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            tracing::error!("Failed to initialize: {}", e);
             return 1;
         }
     };
