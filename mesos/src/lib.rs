@@ -14,6 +14,7 @@ pub mod daemon;
 pub mod exec;
 pub mod json;
 pub mod launcher;
+pub mod local;
 pub mod logging;
 pub mod master;
 pub mod sched;

@@ -131,7 +131,7 @@ pub fn run(args: Vec<String>) -> u8 {
 }
 
 /// Destroys every container, waiting a bounded time for each.
-fn destroy_containers(containerizer: &dyn Containerizer) {
+pub fn destroy_containers(containerizer: &dyn Containerizer) {
     let timeout = stout::Duration::from_secs(30);
     let containers = containerizer.containers();
     if !containers.wait_for(timeout) {

@@ -16,6 +16,7 @@ fn bin(name: &str) -> String {
         "mesos-master" => env!("CARGO_BIN_EXE_mesos-master"),
         "mesos-agent" => env!("CARGO_BIN_EXE_mesos-agent"),
         "mesos-execute" => env!("CARGO_BIN_EXE_mesos-execute"),
+        "mesos-local" => env!("CARGO_BIN_EXE_mesos-local"),
         _ => env!("CARGO_BIN_EXE_mesos-executor"),
     }
     .to_string()
@@ -236,4 +237,51 @@ fn sigterm_to_the_agent_leaves_no_task_behind() {
     assert!(processes_running(&marker).is_empty());
     drop(execute);
     drop(cluster);
+}
+
+#[test]
+fn mesos_local_runs_a_task_on_its_agents() {
+    let work_dir = TempDir::new("e2e-local").expect("a work directory");
+    let mut local = Killed(
+        Command::new(bin("mesos-local"))
+            .args([
+                "--ip=127.0.0.1".to_string(),
+                "--port=0".to_string(),
+                "--num_slaves=2".to_string(),
+                format!("--work_dir={}", work_dir.path()),
+                "--quiet".to_string(),
+            ])
+            .env_remove("LIBPROCESS_IP")
+            .env_remove("LIBPROCESS_PORT")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("mesos-local runs"),
+    );
+    let mut stdout = BufReader::new(local.0.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("its first line");
+    let address = first
+        .trim()
+        .rsplit(" at ")
+        .next()
+        .expect("an address")
+        .to_string();
+    assert!(first.contains("a master and 2 agent(s)"), "{}", first);
+
+    let output = Command::new(bin("mesos-execute"))
+        .args([
+            format!("--master={}", address),
+            "--name=local".to_string(),
+            "--command=echo local".to_string(),
+            "--quiet".to_string(),
+        ])
+        .output()
+        .expect("mesos-execute runs");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", printed);
+    assert!(printed.contains("Received status update TASK_FINISHED for task 'local'"));
+
+    let pid = nix::unistd::Pid::from_raw(local.0.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("a signal");
+    assert!(local.0.wait().expect("mesos-local exits").success());
 }
