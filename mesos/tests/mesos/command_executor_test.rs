@@ -186,25 +186,28 @@ pub(crate) fn await_update_advancing(agent: &Agent) -> TaskStatus {
     call.update.expect("an update").status
 }
 
-/// Reads the pid a task wrote to `path` once it is there.
+/// A FIFO in `dir` for a task to write its pid to (`echo $$ > fifo`):
+/// the write waits for [`await_pid_file`] to read it.
+pub(crate) fn pid_fifo(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("pid");
+    nix::unistd::mkfifo(&path, nix::sys::stat::Mode::S_IRWXU).expect("a FIFO");
+    path
+}
+
+/// Reads the pid a task writes to the FIFO at `path` (from [`pid_fifo`]).
 #[track_caller]
 pub(crate) fn await_pid_file(path: &Path) -> i32 {
-    let deadline = std::time::Instant::now() + AWAIT_TIMEOUT.to_std().unwrap_or_default();
-    loop {
-        if let Some(pid) = std::fs::read_to_string(path)
-            .ok()
-            .filter(|text| text.ends_with('\n'))
-            .and_then(|text| text.trim().parse().ok())
-        {
-            return pid;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the task never started"
-        );
-        // Waiting on a real process, which no clock drives.
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let (sender, pid) = std::sync::mpsc::channel();
+    let path = path.to_path_buf();
+    // Opening a FIFO to read blocks until the task opens it to write.
+    std::thread::spawn(move || {
+        let _ = sender.send(std::fs::read_to_string(path));
+    });
+    let text = pid
+        .recv_timeout(AWAIT_TIMEOUT.to_std().unwrap_or_default())
+        .expect("the task never started")
+        .expect("the pid FIFO reads");
+    text.trim().parse().expect("a pid")
 }
 
 /// Whether process `pid` exists and is not a zombie.
@@ -365,7 +368,7 @@ fn command_task_with_arguments() {
 fn kill_policy_grace_period() {
     let _runtime = crate::fake_agent::runtime();
     let sandbox = tempfile::tempdir().expect("a temporary directory");
-    let pid_file = sandbox.path().join("pid");
+    let pid_file = pid_fifo(sandbox.path());
     let agent = Agent::start(framework(true));
     let exit = start(&agent);
     let mut task = task(&format!(
@@ -469,7 +472,7 @@ fn barrier(agent: &Agent) {
 fn kill_shortens_grace_period() {
     let _runtime = crate::fake_agent::runtime();
     let sandbox = tempfile::tempdir().expect("a temporary directory");
-    let pid_file = sandbox.path().join("pid");
+    let pid_file = pid_fifo(sandbox.path());
     let agent = Agent::start(framework(false));
     let exit = start(&agent);
     run(
@@ -513,7 +516,7 @@ fn kill_shortens_grace_period() {
 fn shutdown_kills_task() {
     let _runtime = crate::fake_agent::runtime();
     let sandbox = tempfile::tempdir().expect("a temporary directory");
-    let pid_file = sandbox.path().join("pid");
+    let pid_file = pid_fifo(sandbox.path());
     let agent = Agent::start(framework(false));
     let exit = start(&agent);
     run(

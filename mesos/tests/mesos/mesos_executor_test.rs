@@ -216,17 +216,15 @@ fn runs_task() {
         acknowledge(&agent, status);
     }
 
-    let deadline = std::time::Instant::now() + AWAIT_TIMEOUT.to_std().unwrap_or_default();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waitable") {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("mesos-executor did not exit");
-        }
-        // A real OS process, which no clock drives.
-        std::thread::sleep(std::time::Duration::from_millis(10));
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    let (sender, exited) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait());
+    });
+    let Ok(status) = exited.recv_timeout(AWAIT_TIMEOUT.to_std().unwrap_or_default()) else {
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        panic!("mesos-executor did not exit");
     };
+    let status = status.expect("waitable");
     assert!(status.success(), "{:?}", status);
 }
