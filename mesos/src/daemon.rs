@@ -7,10 +7,8 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use nix::sys::signal::{SigSet, Signal};
 use stout::{Error, FlagSet, Flags, Try};
 
-/// What a daemon's flags tell [`start`].
-pub trait DaemonFlags: Flags {
-    /// The logging flags among them.
-    fn logging(&self) -> crate::logging::Flags;
+/// What a daemon's flags tell [`start`]; the logging flags are among them.
+pub trait DaemonFlags: Flags + AsRef<crate::logging::Flags> {
     /// `--version`.
     fn version(&self) -> bool;
     /// Why this build cannot run with these flags, if it cannot.
@@ -49,7 +47,7 @@ pub fn start<F: DaemonFlags>(args: &[String], program: &str) -> Result<Started<F
         println!("mesos {}", crate::MESOS_VERSION);
         return Err(0);
     }
-    if let Err(e) = crate::logging::initialize(argv0, &flags.logging()) {
+    if let Err(e) = crate::logging::initialize(argv0, flags.as_ref()) {
         eprintln!("{}", e);
         return Err(1);
     }

@@ -62,10 +62,6 @@ impl StoutFlags for Flags {
 }
 
 impl DaemonFlags for Flags {
-    fn logging(&self) -> logging::Flags {
-        self.logging.clone()
-    }
-
     fn version(&self) -> bool {
         false
     }

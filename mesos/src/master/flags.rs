@@ -152,18 +152,20 @@ pub struct Flags {
     pub offer_constraints_re2_max_mem: Bytes,
     /// `--offer_constraints_re2_max_program_size`.
     pub offer_constraints_re2_max_program_size: i32,
-    /// `--quiet`.
-    pub quiet: bool,
-    /// `--logging_level`.
-    pub logging_level: String,
-    /// `--log_dir`.
-    pub log_dir: Option<String>,
-    /// `--logbufsecs`.
-    pub logbufsecs: i32,
-    /// `--initialize_driver_logging`.
-    pub initialize_driver_logging: bool,
-    /// `--external_log_file`.
-    pub external_log_file: Option<String>,
+    /// The logging flags (`--quiet`, `--logging_level`, `--log_dir`, ...).
+    pub logging: crate::logging::Flags,
+}
+
+impl AsRef<crate::logging::Flags> for Flags {
+    fn as_ref(&self) -> &crate::logging::Flags {
+        &self.logging
+    }
+}
+
+impl AsMut<crate::logging::Flags> for Flags {
+    fn as_mut(&mut self) -> &mut crate::logging::Flags {
+        &mut self.logging
+    }
 }
 
 impl stout::Flags for Flags {
@@ -501,32 +503,7 @@ impl stout::Flags for Flags {
                 "Limit on the RE2 program size of each regular expression in\nframework's offer constraints. If `OfferConstraints` contain a regex\nwhich results in a RE2 object exceeding this limit,\nthen framework's attempt to subscribe or update subscription\nwith these `OfferConstraints` will fail.",
             )
             .default(DEFAULT_OFFER_CONSTRAINTS_RE2_MAX_PROGRAM_SIZE);
-        flag!(set, quiet)
-            .help("Disable logging to stderr.")
-            .default(false);
-        flag!(set, logging_level)
-            .help(
-                "Log message at or above this level.\nPossible values: `INFO`, `WARNING`, `ERROR`.\nIf `--quiet` is specified, this will only affect the logs\nwritten to `--log_dir`, if specified.",
-            )
-            .default("INFO");
-        flag!(set, log_dir)
-            .help(
-                "Location to put log files.  By default, nothing is written to disk.\nDoes not affect logging to stderr.\nIf specified, the log file will appear in the Mesos WebUI.\nNOTE: 3rd party log messages (e.g. ZooKeeper) are\nonly written to stderr!",
-            );
-        flag!(set, logbufsecs)
-            .help(
-                "Maximum number of seconds that logs may be buffered for.\nBy default, logs are flushed immediately.",
-            )
-            .default(0);
-        flag!(set, initialize_driver_logging)
-            .help(
-                "Whether the master/agent should initialize Google logging for the\nscheduler and executor drivers, in the same way as described here.\nThe scheduler/executor drivers have separate logs and do not get\nwritten to the master/agent logs.\n\nThis option has no effect when using the HTTP scheduler/executor APIs.\nBy default, this option is true.",
-            )
-            .default(true);
-        flag!(set, external_log_file)
-            .help(
-                "Location of the externally managed log file.  Mesos does not write to\nthis file directly and merely exposes it in the WebUI and HTTP API.\nThis is only useful when logging to stderr in combination with an\nexternal logging mechanism, like syslog or journald.\n\nThis option is meaningless when specified along with `--quiet`.\n\nThis option takes precedence over `--log_dir` in the WebUI.\nHowever, logs will still be written to the `--log_dir` if\nthat option is specified.",
-            );
+        crate::logging::add_flags(set);
     }
 }
 

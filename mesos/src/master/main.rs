@@ -7,18 +7,6 @@ use crate::master::registrar::{InMemoryStorage, Registrar};
 use crate::master::{Flags, Master};
 
 impl DaemonFlags for Flags {
-    fn logging(&self) -> crate::logging::Flags {
-        let flags = self;
-        crate::logging::Flags {
-            quiet: flags.quiet,
-            logging_level: flags.logging_level.clone(),
-            log_dir: flags.log_dir.clone(),
-            logbufsecs: flags.logbufsecs,
-            initialize_driver_logging: flags.initialize_driver_logging,
-            external_log_file: flags.external_log_file.clone(),
-        }
-    }
-
     fn version(&self) -> bool {
         self.version
     }

@@ -11,18 +11,6 @@ use crate::slave::task_status_update_manager::TaskStatusUpdateManager;
 use crate::slave::Slave;
 
 impl DaemonFlags for Flags {
-    fn logging(&self) -> crate::logging::Flags {
-        let flags = self;
-        crate::logging::Flags {
-            quiet: flags.quiet,
-            logging_level: flags.logging_level.clone(),
-            log_dir: flags.log_dir.clone(),
-            logbufsecs: flags.logbufsecs,
-            initialize_driver_logging: flags.initialize_driver_logging,
-            external_log_file: flags.external_log_file.clone(),
-        }
-    }
-
     fn version(&self) -> bool {
         self.version
     }

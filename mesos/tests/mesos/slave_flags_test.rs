@@ -46,7 +46,7 @@ fn defaults() {
     assert!(flags.hostname_lookup);
     assert!(!flags.http_command_executor);
     assert!(flags.strict);
-    assert_eq!("INFO", flags.logging_level);
+    assert_eq!("INFO", flags.logging.logging_level);
     assert!(flags.resources.is_none());
     assert!(flags.master.is_none());
     assert!(flags.executor_environment_variables.is_none());

@@ -5,53 +5,7 @@ use stout::{flag, FlagSet};
 use super::*;
 
 pub(super) fn define(set: &mut FlagSet<Flags>) {
-    flag!(set, quiet)
-        .help("Disable logging to stderr.")
-        .default(false);
-    flag!(set, logging_level)
-        .help(concat!(
-            "Log message at or above this level.\n",
-            "Possible values: `INFO`, `WARNING`, `ERROR`.\n",
-            "If `--quiet` is specified, this will only affect the logs\n",
-            "written to `--log_dir`, if specified.",
-        ))
-        .default("INFO");
-    flag!(set, log_dir).help(concat!(
-        "Location to put log files.  By default, nothing is written to disk.\n",
-        "Does not affect logging to stderr.\n",
-        "If specified, the log file will appear in the Mesos WebUI.\n",
-        "NOTE: 3rd party log messages (e.g. ZooKeeper) are\n",
-        "only written to stderr!",
-    ));
-    flag!(set, logbufsecs)
-        .help(concat!(
-            "Maximum number of seconds that logs may be buffered for.\n",
-            "By default, logs are flushed immediately.",
-        ))
-        .default(0i32);
-    flag!(set, initialize_driver_logging)
-        .help(concat!(
-            "Whether the master/agent should initialize Google logging for the\n",
-            "scheduler and executor drivers, in the same way as described here.\n",
-            "The scheduler/executor drivers have separate logs and do not get\n",
-            "written to the master/agent logs.\n",
-            "\n",
-            "This option has no effect when using the HTTP scheduler/executor APIs.\n",
-            "By default, this option is true.",
-        ))
-        .default(true);
-    flag!(set, external_log_file).help(concat!(
-        "Location of the externally managed log file.  Mesos does not write to\n",
-        "this file directly and merely exposes it in the WebUI and HTTP API.\n",
-        "This is only useful when logging to stderr in combination with an\n",
-        "external logging mechanism, like syslog or journald.\n",
-        "\n",
-        "This option is meaningless when specified along with `--quiet`.\n",
-        "\n",
-        "This option takes precedence over `--log_dir` in the WebUI.\n",
-        "However, logs will still be written to the `--log_dir` if\n",
-        "that option is specified.",
-    ));
+    crate::logging::add_flags(set);
     flag!(set, hostname).help(concat!(
         "The hostname the agent should report.\n",
         "If left unset, the hostname is resolved from the IP address\n",

@@ -21,18 +21,8 @@ use crate::{AcLs, CapabilityInfo, ContainerInfo, DeviceWhitelist, DomainInfo, Mo
 /// with a [`FlagSet`]: `FlagSet::<Flags>::new().load(Some("MESOS_"), args)`.
 #[derive(Debug, Default)]
 pub struct Flags {
-    /// `--quiet`: Disable logging to stderr.
-    pub quiet: bool,
-    /// `--logging_level`: Log message at or above this level.
-    pub logging_level: String,
-    /// `--log_dir`: Location to put log files.
-    pub log_dir: Option<String>,
-    /// `--logbufsecs`: Maximum number of seconds that logs may be buffered for.
-    pub logbufsecs: i32,
-    /// `--initialize_driver_logging`: Whether the master/agent should initialize Google logging ...
-    pub initialize_driver_logging: bool,
-    /// `--external_log_file`: Location of the externally managed log file.
-    pub external_log_file: Option<String>,
+    /// The logging flags (`--quiet`, `--logging_level`, `--log_dir`, ...).
+    pub logging: crate::logging::Flags,
     /// `--hostname`: The hostname the agent should report.
     pub hostname: Option<String>,
     /// `--hostname_lookup`: Whether we should execute a lookup to find out the server's ...
@@ -319,6 +309,18 @@ pub struct Flags {
     pub memory_profiling: bool,
     /// `--domain`: Domain that the agent belongs to.
     pub domain: Option<JsonFlag<DomainInfo>>,
+}
+
+impl AsRef<crate::logging::Flags> for Flags {
+    fn as_ref(&self) -> &crate::logging::Flags {
+        &self.logging
+    }
+}
+
+impl AsMut<crate::logging::Flags> for Flags {
+    fn as_mut(&mut self) -> &mut crate::logging::Flags {
+        &mut self.logging
+    }
 }
 
 impl stout::Flags for Flags {
