@@ -7,5 +7,6 @@
 
 pub use mesos_protos::mesos::v1::*;
 
+mod connection;
 pub mod executor;
 pub mod scheduler;

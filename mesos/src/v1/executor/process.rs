@@ -5,58 +5,19 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 
-use libprocess::http::{self, pipe, Connection, Request, Response};
+use libprocess::http::{self, Connection, Request, Response};
 use libprocess::{defer, delay, Clock, Future, Handlers, Process, SelfPid, Timer};
 use stout::Duration;
 
 use super::shutdown::ShutdownProcess;
 use super::{call, event, validate_call, Call, Callbacks, Config, ContentType, Event};
 use crate::common::recordio;
+use crate::v1::connection::{Connections, State, Subscribed};
 use crate::v1::{ExecutorId, FrameworkId};
 
 /// How often a HEARTBEAT call keeps the connections alive (Mesos'
 /// `DEFAULT_HEARTBEAT_CALL_INTERVAL`).
 pub(crate) const DEFAULT_HEARTBEAT_CALL_INTERVAL: Duration = Duration::from_mins(30);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
-    /// Either connection is broken.
-    Disconnected,
-    /// Both connections are being opened.
-    Connecting,
-    /// Both connections are open.
-    Connected,
-    /// The SUBSCRIBE call is in flight.
-    Subscribing,
-    /// The event stream is open.
-    Subscribed,
-}
-
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            State::Disconnected => "DISCONNECTED",
-            State::Connecting => "CONNECTING",
-            State::Connected => "CONNECTED",
-            State::Subscribing => "SUBSCRIBING",
-            State::Subscribed => "SUBSCRIBED",
-        })
-    }
-}
-
-struct Connections {
-    /// For the SUBSCRIBE call and its streamed response.
-    subscribe: Connection,
-    /// For every other call.
-    non_subscribe: Connection,
-}
-
-struct Subscribed {
-    reader: pipe::Reader,
-    decoder: recordio::Reader<Event>,
-    /// Tells this stream's reads from those of an older one.
-    id: u64,
-}
 
 /// Talks to the agent for one executor.
 pub(crate) struct MesosProcess {
@@ -69,7 +30,7 @@ pub(crate) struct MesosProcess {
     connection_id: Option<u64>,
     next_id: u64,
     connections: Option<Connections>,
-    subscribed: Option<Subscribed>,
+    subscribed: Option<Subscribed<Event>>,
     recovery_timer: Option<Timer>,
 }
 
@@ -246,10 +207,7 @@ impl MesosProcess {
             return;
         }
         tracing::debug!("Disconnected from agent: {}", failure);
-        let was_connected = matches!(
-            self.state,
-            State::Connected | State::Subscribing | State::Subscribed
-        );
+        let was_connected = self.state.connected();
         if was_connected {
             self.callbacks.disconnected();
         }
@@ -277,10 +235,7 @@ impl MesosProcess {
     }
 
     fn backoff(&mut self) {
-        if matches!(
-            self.state,
-            State::Connected | State::Subscribing | State::Subscribed
-        ) {
+        if self.state.connected() {
             return;
         }
         let Some(max) = self.config.max_backoff else {
@@ -316,8 +271,7 @@ impl MesosProcess {
 
     fn disconnect(&mut self) {
         if let Some(connections) = self.connections.take() {
-            connections.subscribe.disconnect();
-            connections.non_subscribe.disconnect();
+            connections.disconnect();
         }
         if let Some(subscribed) = self.subscribed.take() {
             subscribed.reader.close();
@@ -365,16 +319,8 @@ impl MesosProcess {
                 };
                 self.state = State::Subscribed;
                 let content_type = self.content_type;
-                let decoder = recordio::Reader::new(
-                    move |bytes: &[u8]| content_type.deserialize::<Event>(bytes),
-                    reader.clone(),
-                );
                 let id = self.fresh_id();
-                self.subscribed = Some(Subscribed {
-                    reader,
-                    decoder,
-                    id,
-                });
+                self.subscribed = Some(Subscribed::new(reader, content_type, id));
                 self.read();
                 return;
             }

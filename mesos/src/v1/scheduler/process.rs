@@ -7,55 +7,16 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 
-use libprocess::http::{self, pipe, Connection, Request, Response as HttpResponse, Url};
+use libprocess::http::{self, Connection, Request, Response as HttpResponse, Url};
 use libprocess::{defer, delay, Future, Handlers, Process, SelfPid};
 use stout::{Duration, Uuid};
 
 use super::{call, event, ApiResult, Call, Callbacks, Event, Response};
 use crate::common::recordio;
 use crate::master::detector::MasterDetector;
+use crate::v1::connection::{Connections, State, Subscribed};
 use crate::v1::executor::ContentType;
 use crate::MasterInfo;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
-    /// Either connection is broken, or there is no master.
-    Disconnected,
-    /// Both connections are being opened.
-    Connecting,
-    /// Both connections are open.
-    Connected,
-    /// The SUBSCRIBE call is in flight.
-    Subscribing,
-    /// The event stream is open.
-    Subscribed,
-}
-
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            State::Disconnected => "DISCONNECTED",
-            State::Connecting => "CONNECTING",
-            State::Connected => "CONNECTED",
-            State::Subscribing => "SUBSCRIBING",
-            State::Subscribed => "SUBSCRIBED",
-        })
-    }
-}
-
-struct Connections {
-    /// For the SUBSCRIBE call and its streamed response.
-    subscribe: Connection,
-    /// For every other call.
-    non_subscribe: Connection,
-}
-
-struct Subscribed {
-    reader: pipe::Reader,
-    decoder: recordio::Reader<Event>,
-    /// Tells this stream's reads from those of an older one.
-    id: u64,
-}
 
 /// Talks to the leading master for one scheduler.
 pub(crate) struct MesosProcess {
@@ -71,7 +32,7 @@ pub(crate) struct MesosProcess {
     connection_id: Option<u64>,
     next_id: u64,
     connections: Option<Connections>,
-    subscribed: Option<Subscribed>,
+    subscribed: Option<Subscribed<Event>>,
     /// What the master named this subscription; sent with every call.
     stream_id: Option<Uuid>,
     detection: Option<Future<Option<MasterInfo>>>,
@@ -242,10 +203,7 @@ impl MesosProcess {
         if let Some(failure) = detected.failure() {
             return self.error(format!("Failed to detect a master: {}", failure));
         }
-        if matches!(
-            self.state,
-            State::Connected | State::Subscribing | State::Subscribed
-        ) {
+        if self.state.connected() {
             self.callbacks.disconnected();
         }
         self.disconnect();
@@ -364,8 +322,7 @@ impl MesosProcess {
 
     fn disconnect(&mut self) {
         if let Some(connections) = self.connections.take() {
-            connections.subscribe.disconnect();
-            connections.non_subscribe.disconnect();
+            connections.disconnect();
         }
         if let Some(subscribed) = self.subscribed.take() {
             subscribed.reader.close();
@@ -441,16 +398,8 @@ impl MesosProcess {
         self.state = State::Subscribed;
         self.stream_id = Some(stream_id);
         let content_type = self.content_type;
-        let decoder = recordio::Reader::new(
-            move |bytes: &[u8]| content_type.deserialize::<Event>(bytes),
-            reader.clone(),
-        );
         let id = self.fresh_id();
-        self.subscribed = Some(Subscribed {
-            reader,
-            decoder,
-            id,
-        });
+        self.subscribed = Some(Subscribed::new(reader, content_type, id));
         self.read();
     }
 
