@@ -19,9 +19,7 @@ use super::metrics::Metrics;
 use super::registrar::Registrar;
 use crate::common::resource_quantities::ResourceQuantities;
 use crate::internal::{self, Registry};
-use crate::{
-    scheduler, Address, FrameworkId, MasterInfo, Offer, OfferId, SlaveId, SlaveInfo, TimeInfo,
-};
+use crate::{Address, FrameworkId, MasterInfo, Offer, OfferId, SlaveId, SlaveInfo, TimeInfo};
 
 /// The master's agents, by what the master knows of them (Mesos'
 /// `Master::Slaves`).
@@ -392,92 +390,24 @@ impl Process for Master {
             }),
         );
 
-        install(handlers, |m, from, call: scheduler::Call| {
-            m.receive(from, call)
-        });
-        install(
-            handlers,
-            |m, from, message: internal::RegisterFrameworkMessage| {
-                m.register_framework(from, message)
-            },
-        );
-        install(
-            handlers,
-            |m, from, message: internal::ReregisterFrameworkMessage| {
-                m.reregister_framework(from, message)
-            },
-        );
-        install(
-            handlers,
-            |m, from, message: internal::UnregisterFrameworkMessage| {
-                m.unregister_framework(from, message)
-            },
-        );
-        install(
-            handlers,
-            |m, from, message: internal::DeactivateFrameworkMessage| {
-                m.deactivate_framework(from, message)
-            },
-        );
-        install(
-            handlers,
-            |m, from, message: internal::ResourceRequestMessage| m.resource_request(from, message),
-        );
-        install(
-            handlers,
-            |m, from, message: internal::LaunchTasksMessage| m.launch_tasks(from, message),
-        );
-        install(
-            handlers,
-            |m, from, message: internal::ReviveOffersMessage| m.revive_offers(from, message),
-        );
-        install(handlers, |m, from, message: internal::KillTaskMessage| {
-            m.kill_task(from, message)
-        });
-        install(
-            handlers,
-            |m, from, message: internal::StatusUpdateAcknowledgementMessage| {
-                m.status_update_acknowledgement(from, message)
-            },
-        );
-        install(
-            handlers,
-            |m, from, message: internal::FrameworkToExecutorMessage| {
-                m.scheduler_message(from, message)
-            },
-        );
-        install(
-            handlers,
-            |m, from, message: internal::ReconcileTasksMessage| m.reconcile_tasks(from, message),
-        );
-        install(
-            handlers,
-            |m, from, message: internal::RegisterSlaveMessage| m.register_slave(from, message),
-        );
-        install(
-            handlers,
-            |m, from, message: internal::ReregisterSlaveMessage| m.reregister_slave(from, message),
-        );
-        install(
-            handlers,
-            |m, from, message: internal::UnregisterSlaveMessage| m.unregister_slave(from, message),
-        );
-        install(
-            handlers,
-            |m, from, message: internal::StatusUpdateMessage| {
-                m.status_update_message(from, message)
-            },
-        );
-        install(
-            handlers,
-            |m, from, message: internal::ExecutorToFrameworkMessage| {
-                m.executor_message(from, message)
-            },
-        );
-        install(
-            handlers,
-            |m, from, message: internal::ExitedExecutorMessage| m.exited_executor(from, message),
-        );
+        install(handlers, Master::receive);
+        install(handlers, Master::register_framework);
+        install(handlers, Master::reregister_framework);
+        install(handlers, Master::unregister_framework);
+        install(handlers, Master::deactivate_framework);
+        install(handlers, Master::resource_request);
+        install(handlers, Master::launch_tasks);
+        install(handlers, Master::revive_offers);
+        install(handlers, Master::kill_task);
+        install(handlers, Master::status_update_acknowledgement);
+        install(handlers, Master::scheduler_message);
+        install(handlers, Master::reconcile_tasks);
+        install(handlers, Master::register_slave);
+        install(handlers, Master::reregister_slave);
+        install(handlers, Master::unregister_slave);
+        install(handlers, Master::status_update_message);
+        install(handlers, Master::executor_message);
+        install(handlers, Master::exited_executor);
 
         let info = self.info.clone();
         self.registrar
