@@ -3,6 +3,7 @@
 
 pub mod attributes;
 pub mod evolve;
+pub mod http;
 pub mod id;
 pub mod protobuf_utils;
 pub mod recordio;

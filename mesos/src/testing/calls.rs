@@ -48,24 +48,11 @@ union_messages!(
     crate::v1::agent::Call,
 );
 
-/// How an HTTP request's body is encoded (Mesos' `ContentType`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ContentType {
-    /// `application/x-protobuf`.
-    Protobuf,
-    /// `application/json`.
-    Json,
-}
+pub use crate::common::http::ContentType;
 
 /// `body` as an `M` of `content_type`, if it is one.
 fn deserialize<M: UnionMessage>(content_type: ContentType, body: &[u8]) -> Option<M> {
-    match content_type {
-        ContentType::Protobuf => M::decode(body).ok(),
-        ContentType::Json => {
-            let json: serde_json::Value = serde_json::from_slice(body).ok()?;
-            crate::json::parse::<M>(&json).ok()
-        }
-    }
+    content_type.deserialize(body).ok()
 }
 
 /// Whether `message` carries an `M` of type `union_type`.

@@ -5,8 +5,8 @@ use std::fmt;
 
 use libprocess::http::{pipe, Connection};
 
+use crate::common::http::ContentType;
 use crate::common::recordio;
-use crate::v1::executor::ContentType;
 
 /// Where a library is with its connections (Mesos' `State` in both
 /// `scheduler.cpp` and `executor.cpp`).

@@ -10,7 +10,7 @@ use libprocess::http::{self, pipe, Request, Response};
 use libprocess::testing::{await_failed, await_ready};
 use libprocess::{Future, Handlers, Process, Queue, PID};
 use mesos::master::detector::StandaloneMasterDetector;
-use mesos::v1::executor::ContentType;
+use mesos::v1::scheduler::ContentType;
 use mesos::v1::scheduler::{call, event, Call, Callbacks, Event, Mesos};
 use mesos::v1::{FrameworkId, FrameworkInfo};
 use parking_lot::Mutex;

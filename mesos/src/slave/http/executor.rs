@@ -34,14 +34,7 @@ const APPLICATION_PROTOBUF: &str = "application/x-protobuf";
 /// (Mesos' `DEFAULT_EXECUTOR_HEARTBEAT_INTERVAL`).
 pub const DEFAULT_EXECUTOR_HEARTBEAT_INTERVAL: stout::Duration = stout::Duration::from_mins(30);
 
-/// How an event stream encodes its events.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ContentType {
-    /// `application/json`.
-    Json,
-    /// `application/x-protobuf`.
-    Protobuf,
-}
+pub use crate::common::http::ContentType;
 
 /// A subscribed HTTP executor's event stream.
 pub struct HttpConnection {
@@ -71,10 +64,7 @@ impl HttpConnection {
                 return false;
             }
         };
-        let record = match self.content_type {
-            ContentType::Json => crate::json::jsonify(&event).into_bytes(),
-            ContentType::Protobuf => event.encode_to_vec(),
-        };
+        let record = self.content_type.serialize(&event);
         self.writer.write(stout::recordio::encode(&record))
     }
 
@@ -242,13 +232,7 @@ impl Slave {
             call::Type::Subscribe => {
                 let (reader, writer) = pipe::pipe();
                 let mut ok = Response::pipe(200, reader);
-                ok.headers.insert(
-                    "Content-Type",
-                    match accept {
-                        ContentType::Json => APPLICATION_JSON,
-                        ContentType::Protobuf => APPLICATION_PROTOBUF,
-                    },
-                );
+                ok.headers.insert("Content-Type", accept.media_type());
                 let connection = HttpConnection {
                     writer,
                     content_type: accept,

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use libprocess::{Future, PID};
 use stout::Duration;
 
+pub use crate::common::http::ContentType;
 use crate::master::detector::MasterDetector;
-use crate::v1::executor::ContentType;
 
 use process::MesosProcess;
 

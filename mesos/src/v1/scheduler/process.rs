@@ -12,10 +12,10 @@ use libprocess::{defer, delay, Future, Handlers, Process, SelfPid};
 use stout::{Duration, Uuid};
 
 use super::{call, event, ApiResult, Call, Callbacks, Event, Response};
+use crate::common::http::ContentType;
 use crate::common::recordio;
 use crate::master::detector::MasterDetector;
 use crate::v1::connection::{Connections, State, Subscribed};
-use crate::v1::executor::ContentType;
 use crate::MasterInfo;
 
 /// Talks to the leading master for one scheduler.
