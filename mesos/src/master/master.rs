@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use libprocess::{
     dispatch, spawn_with_id, Clock, Future, Handlers, Process, Promise, ProtobufMessage,
-    RateLimiter, SelfPid, Time, Timer, PID, UPID,
+    RateLimiter, RouteOptions, SelfPid, Time, Timer, PID, UPID,
 };
 use stout::{Duration, Error, Try};
 
@@ -408,6 +408,12 @@ impl Process for Master {
         install(handlers, Master::status_update_message);
         install(handlers, Master::executor_message);
         install(handlers, Master::exited_executor);
+
+        handlers.route_with(
+            "/api/v1/scheduler",
+            RouteOptions::help(super::http::scheduler::help()),
+            |master: &mut Master, request| master.scheduler_api(request),
+        );
 
         let info = self.info.clone();
         self.registrar
