@@ -433,6 +433,11 @@ impl Process for Master {
             if let Some(timer) = &framework.failover_timer {
                 Clock::cancel(timer);
             }
+            // HTTP schedulers see their stream end (and look for the next
+            // leader), as Mesos' master disconnects its frameworks.
+            if let Some(http) = framework.http() {
+                http.close();
+            }
         }
     }
 

@@ -28,12 +28,12 @@ pub(super) fn validate(call: &Call) -> Try<()> {
         let Some(subscribe) = &call.subscribe else {
             return Err(Error::new("Expecting 'subscribe' to be present"));
         };
-        if let (Some(id), Some(info_id)) = (&call.framework_id, &subscribe.framework_info.id) {
-            if id != info_id {
-                return Err(Error::new(
-                    "'framework_id' differs from 'subscribe.framework_info.id'",
-                ));
-            }
+        // Unset, either is the empty ID.
+        let info_id = subscribe.framework_info.id.clone().unwrap_or_default();
+        if info_id != call.framework_id.clone().unwrap_or_default() {
+            return Err(Error::new(
+                "'framework_id' differs from 'subscribe.framework_info.id'",
+            ));
         }
         return Ok(());
     }
@@ -66,10 +66,13 @@ pub(super) fn validate(call: &Call) -> Try<()> {
             };
             stout::Uuid::from_bytes(&acknowledge.uuid).map(|_| ())
         }
-        Type::AcknowledgeOperationStatus => present(
-            call.acknowledge_operation_status.is_some(),
-            "acknowledge_operation_status",
-        ),
+        Type::AcknowledgeOperationStatus => {
+            let Some(acknowledge) = &call.acknowledge_operation_status else {
+                return present(false, "acknowledge_operation_status");
+            };
+            stout::Uuid::from_bytes(&acknowledge.uuid)?;
+            present(acknowledge.slave_id.is_some(), "agent_id")
+        }
         Type::Reconcile => present(call.reconcile.is_some(), "reconcile"),
         Type::ReconcileOperations => {
             present(call.reconcile_operations.is_some(), "reconcile_operations")

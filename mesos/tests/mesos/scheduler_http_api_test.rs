@@ -709,3 +709,30 @@ fn closing_the_stream_disconnects_the_framework() {
         Clock::resume();
     }
 }
+
+/// A SUBSCRIBE whose call and `FrameworkInfo` name different frameworks
+/// is invalid (an unset ID being the empty one).
+#[test]
+fn subscribe_with_mismatched_framework_id() {
+    let _rt = listening();
+    let master = start_master();
+    for content_type in CONTENT_TYPES {
+        let mut call = subscribe_call(default_v1_framework_info());
+        call.framework_id = Some(mesos::v1::FrameworkId {
+            value: "framework-1".to_string(),
+        });
+        let response = post(
+            &master,
+            serialize(content_type, &call),
+            content_type,
+            Some(content_type),
+            None,
+        );
+        assert_eq!(400, code(&response));
+        assert_eq!(
+            "Failed to validate scheduler::Call: 'framework_id' differs from \
+             'subscribe.framework_info.id'",
+            text(&response)
+        );
+    }
+}

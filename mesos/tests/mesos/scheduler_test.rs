@@ -156,6 +156,69 @@ fn subscribe() {
 }
 
 #[test]
+fn scheduler_failover() {
+    for content_type in LIBRARY_CONTENT_TYPES {
+        let _rt = listening();
+        let master = Master::start(create_master_flags()).expect("the master starts");
+        let scheduler = MockHttpScheduler::new();
+        let (_mesos, subscribed) = connect_and_subscribe(
+            &master,
+            content_type,
+            &scheduler,
+            default_v1_framework_info(),
+        );
+        let framework_id = subscribed.framework_id;
+
+        // Another instance takes over: the first hears so, and its stream
+        // ends.
+        let error = scheduler.error.future();
+        let disconnected = scheduler.disconnected.future();
+        let scheduler2 = MockHttpScheduler::new();
+        let mut info = default_v1_framework_info();
+        info.id = Some(framework_id.clone());
+        let (_mesos2, subscribed2) =
+            connect_and_subscribe(&master, content_type, &scheduler2, info);
+        assert_eq!("Framework failed over", await_ready(&error).message);
+        await_ready(&disconnected);
+        assert_eq!(framework_id, subscribed2.framework_id);
+    }
+}
+
+#[test]
+fn master_failover() {
+    use mesos::common::protobuf_utils::master::create_master_info;
+    use mesos::master::detector::StandaloneMasterDetector;
+    for content_type in LIBRARY_CONTENT_TYPES {
+        let _rt = listening();
+        let master = Master::start(create_master_flags()).expect("the master starts");
+        let detector = Arc::new(StandaloneMasterDetector::with_pid(master.pid.upid()));
+        let scheduler = MockHttpScheduler::new();
+        let connected = scheduler.connected.future();
+        let mesos = test_mesos(detector.clone(), content_type, &scheduler);
+        await_ready(&connected);
+        let subscribed = scheduler.subscribed.future();
+        mesos.send(subscribe_call(default_v1_framework_info()));
+        let framework_id = await_ready(&subscribed).framework_id;
+
+        // The master fails over; nobody leads until the new one does.
+        let disconnected = scheduler.disconnected.future();
+        drop(master);
+        detector.appoint(None);
+        let master = Master::start(create_master_flags()).expect("the master starts");
+        await_ready(&disconnected);
+
+        let connected = scheduler.connected.future();
+        detector.appoint(Some(create_master_info(master.pid.upid())));
+        await_ready(&connected);
+        let subscribed = scheduler.subscribed.future();
+        let mut info = default_v1_framework_info();
+        info.id = Some(framework_id.clone());
+        mesos.send(subscribe_call(info));
+        assert_eq!(framework_id, await_ready(&subscribed).framework_id);
+    }
+}
+
+#[test]
 fn task_running() {
     for content_type in LIBRARY_CONTENT_TYPES {
         let _rt = listening();
