@@ -156,6 +156,34 @@ fn subscribe() {
 }
 
 #[test]
+fn subscribe_drop() {
+    for content_type in LIBRARY_CONTENT_TYPES {
+        let _rt = listening();
+        let master = Master::start(create_master_flags()).expect("the master starts");
+        let scheduler = MockHttpScheduler::new();
+        let connected = scheduler.connected.future();
+        let mesos = test_mesos(master.create_detector(), content_type, &scheduler);
+        await_ready(&connected);
+        let subscribed = scheduler.subscribed.future();
+        let heartbeat = scheduler.heartbeat.future();
+
+        Clock::pause();
+        // The second is dropped: a SUBSCRIBE is in flight on the connection.
+        mesos.send(subscribe_call(default_v1_framework_info()));
+        mesos.send(subscribe_call(default_v1_framework_info()));
+        await_ready(&subscribed);
+        await_ready(&heartbeat);
+        Clock::resume();
+
+        let snapshot = await_ready(&libprocess::metrics::snapshot(None));
+        assert_eq!(
+            Some(&1.0),
+            snapshot.get("master/messages_register_framework")
+        );
+    }
+}
+
+#[test]
 fn scheduler_failover() {
     for content_type in LIBRARY_CONTENT_TYPES {
         let _rt = listening();
