@@ -736,3 +736,34 @@ fn subscribe_with_mismatched_framework_id() {
         );
     }
 }
+
+/// A subscribed framework's UNKNOWN call is not implemented (501).
+#[test]
+fn unknown_call_is_not_implemented() {
+    let _rt = listening();
+    let master = start_master();
+    let response = subscribe_over_http(&master, APPLICATION_JSON, default_v1_framework_info());
+    let stream_id = response
+        .headers
+        .get("Mesos-Stream-Id")
+        .expect("a stream ID")
+        .to_string();
+    let events = events(APPLICATION_JSON, &response);
+    let framework_id = next_event(&events)
+        .subscribed
+        .expect("subscribed")
+        .framework_id;
+    let mut call = Call {
+        framework_id: Some(framework_id),
+        ..Call::default()
+    };
+    call.set_type(call::Type::Unknown);
+    let response = post(
+        &master,
+        serialize(APPLICATION_JSON, &call),
+        APPLICATION_JSON,
+        None,
+        Some(&stream_id),
+    );
+    assert_eq!(501, code(&response));
+}

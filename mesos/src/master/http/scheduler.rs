@@ -173,6 +173,10 @@ impl Master {
             )));
         }
 
+        if kind == Type::Unknown {
+            tracing::warn!("Received 'UNKNOWN' call");
+            return status(501, "501 Not Implemented.");
+        }
         let name = type_name(&call);
         match self.dispatch_call(&framework_id, call) {
             Ok(()) => http::accepted(),
