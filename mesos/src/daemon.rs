@@ -15,6 +15,12 @@ pub trait DaemonFlags: Flags + AsRef<crate::logging::Flags> {
     fn unsupported(&self) -> Option<String>;
     /// `--ip`, `--port`, `--advertise_ip`, `--advertise_port`.
     fn listen(&self) -> (Option<&str>, u16, Option<&str>, Option<&str>);
+    /// The process that also answers HTTP requests without a process id
+    /// (libprocess' `initialize(delegate)`: the master's `/api/v1/scheduler`
+    /// besides `/master/api/v1/scheduler`).
+    fn delegate(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// A daemon ready to spawn its processes: its flags, the signals it
@@ -60,10 +66,11 @@ pub fn start<F: DaemonFlags>(args: &[String], program: &str) -> Result<Started<F
         return Err(1);
     }
     let (ip, port, advertise_ip, advertise_port) = flags.listen();
-    let runtime = runtime(ip, port, advertise_ip, advertise_port).map_err(|e| {
-        tracing::error!("Failed to initialize: {}", e);
-        1
-    })?;
+    let runtime =
+        runtime(ip, port, advertise_ip, advertise_port, flags.delegate()).map_err(|e| {
+            tracing::error!("Failed to initialize: {}", e);
+            1
+        })?;
     Ok(Started {
         flags,
         signals,
@@ -127,12 +134,13 @@ pub fn load_flags<F: Flags>(args: &[String]) -> (Loaded<F>, Vec<String>) {
 
 /// A runtime listening on `ip:port` (with libprocess' environment for
 /// what the flags leave unset), advertising `advertise_ip:advertise_port`
-/// when given.
+/// when given, with `delegate` answering requests no process claims.
 pub fn runtime(
     ip: Option<&str>,
     port: u16,
     advertise_ip: Option<&str>,
     advertise_port: Option<&str>,
+    delegate: Option<&str>,
 ) -> Try<libprocess::Runtime> {
     let parse_ip = |flag: &str, text: &str| -> Try<Ipv4Addr> {
         text.parse().map_err(|_| {
@@ -151,6 +159,9 @@ pub fn runtime(
             .unwrap_or(Ipv4Addr::UNSPECIFIED),
     };
     builder = builder.listen(SocketAddrV4::new(ip, port));
+    if let Some(delegate) = delegate {
+        builder = builder.delegate(delegate);
+    }
     if let Some(text) = advertise_ip {
         builder = builder.advertise_ip(parse_ip("advertise_ip", text)?);
     }

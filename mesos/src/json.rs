@@ -31,8 +31,53 @@ pub fn descriptor<M: Reflect>() -> MessageDescriptor {
 
 fn dynamic<M: Reflect>(message: &M) -> DynamicMessage {
     // Bytes from prost decode as the same message: the types are one schema.
-    DynamicMessage::decode(descriptor::<M>(), message.encode_to_vec().as_slice())
-        .expect("a message decodes as its own type")
+    let mut message = DynamicMessage::decode(descriptor::<M>(), message.encode_to_vec().as_slice())
+        .expect("a message decodes as its own type");
+    drop_unknown_enum_values(&mut message);
+    message
+}
+
+/// Protobuf (proto2) keeps an enum value its schema does not name among
+/// the unknown fields, not in the field: the field reads as unset and
+/// Mesos' JSON leaves it out. prost keeps the number (say, a v0 value
+/// evolved into a v1 enum that lacks it); this drops it the same way.
+fn drop_unknown_enum_values(message: &mut DynamicMessage) {
+    use prost_reflect::{Kind, Value};
+    let known = |kind: &Kind, value: &Value| match (kind, value) {
+        (Kind::Enum(descriptor), Value::EnumNumber(n)) => descriptor.get_value(*n).is_some(),
+        _ => true,
+    };
+    let fields: Vec<_> = message.fields().map(|(field, _)| field).collect();
+    for field in fields {
+        let kind = field.kind();
+        let keep = match message.get_field_mut(&field) {
+            Value::List(values) => {
+                values.retain(|value| known(&kind, value));
+                for value in values.iter_mut() {
+                    if let Value::Message(sub) = value {
+                        drop_unknown_enum_values(sub);
+                    }
+                }
+                true
+            }
+            Value::Map(entries) => {
+                for value in entries.values_mut() {
+                    if let Value::Message(sub) = value {
+                        drop_unknown_enum_values(sub);
+                    }
+                }
+                true
+            }
+            Value::Message(sub) => {
+                drop_unknown_enum_values(sub);
+                true
+            }
+            value => known(&kind, value),
+        };
+        if !keep {
+            message.clear_field(&field);
+        }
+    }
 }
 
 /// `JSON::protobuf(message)`: a JSON object, keys sorted.
@@ -58,6 +103,22 @@ pub fn parse_array<M: Reflect>(json: &Value) -> Try<Vec<M>> {
         .iter()
         .map(typed)
         .collect()
+}
+
+/// `message.ParseFromString(bytes)`: fails on malformed bytes and, as
+/// protobuf does, on missing required fields (which prost would fill
+/// with defaults).
+pub fn decode<M: Reflect>(bytes: &[u8]) -> Try<M> {
+    let message = DynamicMessage::decode(descriptor::<M>(), bytes)
+        .map_err(|e| Error::new(format!("Failed to parse {}: {}", M::full_name(), e)))?;
+    let missing = stout::protobuf::missing_required_fields(&message);
+    if !missing.is_empty() {
+        return Err(Error::new(format!(
+            "Missing required fields: {}",
+            missing.join(", ")
+        )));
+    }
+    M::decode(bytes).map_err(|e| Error::new(format!("Failed to parse {}: {}", M::full_name(), e)))
 }
 
 fn typed<M: Reflect>(message: &DynamicMessage) -> Try<M> {

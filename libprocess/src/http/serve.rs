@@ -83,13 +83,17 @@ where
     F: FnMut(Request) -> Future<Response>,
 {
     let (replies, queue) = mpsc::unbounded_channel();
-    let writing = tokio::spawn(write_replies(writer, queue));
+    let (peer_gone, gone) = tokio::sync::watch::channel(false);
+    let writing = tokio::spawn(write_replies(writer, queue, gone));
     let mut decoder = RequestDecoder::default();
     'reading: loop {
         let input = decoder.input();
         input.reserve(64 * 1024);
         match reader.read_buf(input).await {
-            Ok(0) => break,
+            Ok(0) => {
+                let _ = peer_gone.send(true);
+                break;
+            }
             Ok(_) => {}
             Err(error) => {
                 writing.abort();

@@ -9,7 +9,7 @@ use std::sync::{Arc, Weak};
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::http::pipe;
 use crate::http::server::{encode_response, failure_response};
@@ -86,7 +86,8 @@ where
     W: AsyncWrite + Unpin + Send + 'static,
 {
     let (replies, queue) = mpsc::unbounded_channel();
-    let writing = tokio::spawn(write_replies(writer, queue));
+    let (peer_gone, gone) = watch::channel(false);
+    let writing = tokio::spawn(write_replies(writer, queue, gone));
     let mut decoder = RequestDecoder::default();
     let mut parser = None;
     let mut batch = Batch::default();
@@ -105,7 +106,10 @@ where
         let input = decoder.input();
         input.reserve(READ_SIZE);
         match reader.read_buf(input).await {
-            Ok(0) | Err(_) => break,
+            Ok(0) | Err(_) => {
+                let _ = peer_gone.send(true);
+                break;
+            }
             Ok(_) => {}
         }
         let Some(inner) = runtime.upgrade() else {
@@ -236,10 +240,14 @@ impl Batch {
     }
 }
 
-/// Writes the replies in order.
+/// Writes the replies in order. `gone` turns true when the peer closes
+/// its end: a streamed response then ends, and its producer sees its
+/// reader closed (as libprocess closes a streaming response's pipe when
+/// its socket closes).
 pub(crate) async fn write_replies<W: AsyncWrite + Unpin>(
     mut writer: W,
     mut queue: mpsc::UnboundedReceiver<Reply>,
+    mut gone: watch::Receiver<bool>,
 ) {
     let mut out = BytesMut::new();
     while let Some(reply) = queue.recv().await {
@@ -268,7 +276,7 @@ pub(crate) async fn write_replies<W: AsyncWrite + Unpin>(
                 }
                 out.clear();
                 if let Body::Pipe(reader) = &response.body {
-                    if !stream_body(&mut writer, reader, &mut out).await {
+                    if !stream_body(&mut writer, reader, &mut out, &mut gone).await {
                         return;
                     }
                 }
@@ -282,6 +290,14 @@ pub(crate) async fn write_replies<W: AsyncWrite + Unpin>(
     let _ = writer.shutdown().await;
 }
 
+/// Completes once the peer has closed its end of the connection; never,
+/// if the connection ends otherwise.
+async fn peer_gone(gone: &mut watch::Receiver<bool>) {
+    if gone.wait_for(|gone| *gone).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
 /// Sends a streamed body chunk by chunk; false when the connection must
 /// close (the peer went away, or the stream failed: the response cannot
 /// be completed).
@@ -289,9 +305,17 @@ async fn stream_body<W: AsyncWrite + Unpin>(
     writer: &mut W,
     reader: &crate::http::pipe::Reader,
     out: &mut BytesMut,
+    gone: &mut watch::Receiver<bool>,
 ) -> bool {
     let ended = loop {
-        match reader.read().await {
+        let read = tokio::select! {
+            read = reader.read() => read,
+            () = peer_gone(gone) => {
+                reader.close();
+                return false;
+            }
+        };
+        match read {
             Ok(chunk) if chunk.is_empty() => {
                 out.extend_from_slice(LAST_CHUNK);
                 break true;

@@ -152,6 +152,37 @@ fn endpoints() {
     wait(&pid, None);
 }
 
+/// A client that goes away in the middle of a streamed response closes
+/// the stream's reader, so its producer learns it (libprocess closes the
+/// pipe when the socket closes), without writing again first.
+#[test]
+fn streamed_response_ends_when_the_client_goes_away() {
+    let _rt = listening();
+    let (pid, calls) = http_process();
+    let mut socket = TcpStream::connect(pid.upid().address()).expect("connects");
+    write!(
+        socket,
+        "GET /{}/pipe HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        pid.upid().id()
+    )
+    .expect("writes");
+    let (reader, writer) = pipe::pipe();
+    next_call(&calls).response.set(Response::pipe(200, reader));
+    let closed = writer.reader_closed();
+    assert!(writer.write("Hello"));
+    let mut status = [0u8; 15];
+    socket.read_exact(&mut status).expect("reads");
+    assert_eq!(b"HTTP/1.1 200 OK", &status);
+    assert!(closed.is_pending());
+
+    drop(socket);
+    await_ready(&closed);
+    assert!(!writer.write("World"));
+
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
 #[test]
 fn pipe_eof() {
     let (reader, writer) = pipe::pipe();

@@ -4,8 +4,10 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use libprocess::{send_protobuf, ProtobufMessage, Time, Timer, UPID};
+use libprocess::{send_protobuf, Time, Timer, UPID};
 
+use crate::common::evolve::SchedulerMessage;
+use crate::common::http::StreamingHttpConnection;
 use crate::common::protobuf_utils::framework::Capabilities;
 use crate::common::protobuf_utils::is_terminal_state;
 use crate::common::resources::Resources;
@@ -13,13 +15,49 @@ use crate::{
     ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, OfferId, SlaveId, Task, TaskId, TaskState,
 };
 
-/// How the master reaches a framework's scheduler. Driver (libprocess)
-/// schedulers are reached at their pid; the v1 HTTP API's streaming
-/// connection is to be added beside it.
+/// How the master reaches a framework's scheduler: a driver (libprocess)
+/// scheduler at its pid, or a v1 HTTP scheduler on the event stream its
+/// SUBSCRIBE opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Connection {
     /// A scheduler driver at this pid.
     Pid(UPID),
+    /// A subscription to `/api/v1/scheduler`.
+    Http(StreamingHttpConnection),
+}
+
+impl Connection {
+    /// Sends `message` to the scheduler: as is to a driver, as the v1
+    /// event it evolves into on a stream. False if the stream is closed.
+    /// The one place the master's words to schedulers go out.
+    pub fn send<M: SchedulerMessage>(&self, message: &M) -> bool {
+        match self {
+            Connection::Pid(pid) => {
+                send_protobuf(pid, message);
+                true
+            }
+            Connection::Http(http) => match message.evolve_event() {
+                Ok(event) => http.send(&event),
+                Err(error) => {
+                    tracing::error!(
+                        "Failed to evolve '{}' into an event: {}",
+                        libprocess::name_of::<M>(),
+                        error
+                    );
+                    false
+                }
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Connection::Pid(pid) => write!(f, "{}", pid),
+            Connection::Http(http) => write!(f, "HTTP stream {}", http.stream_id),
+        }
+    }
 }
 
 /// A framework's state in the master (Mesos' `Framework::State`).
@@ -112,7 +150,15 @@ impl Framework {
     pub fn pid(&self) -> Option<&UPID> {
         match &self.connection {
             Some(Connection::Pid(pid)) => Some(pid),
-            None => None,
+            _ => None,
+        }
+    }
+
+    /// Its scheduler's event stream, for a connected HTTP framework.
+    pub fn http(&self) -> Option<&StreamingHttpConnection> {
+        match &self.connection {
+            Some(Connection::Http(http)) => Some(http),
+            _ => None,
         }
     }
 
@@ -135,14 +181,44 @@ impl Framework {
     }
 
     /// Sends `message` to its scheduler, if it has a connection.
-    pub fn send<M: ProtobufMessage>(&self, message: &M) {
+    pub fn send<M: SchedulerMessage>(&self, message: &M) {
         match &self.connection {
-            Some(Connection::Pid(pid)) => send_protobuf(pid, message),
+            Some(connection) => {
+                if !connection.send(message) {
+                    tracing::warn!(
+                        "Unable to send event to framework {}: connection closed",
+                        self.id.value
+                    );
+                }
+            }
             None => tracing::warn!(
                 "Unable to send message to framework {}: not connected",
                 self.id.value
             ),
         }
+    }
+
+    /// Takes a new connection (a resubscription or failover), closing
+    /// the stream of the one it replaces (Mesos'
+    /// `Framework::updateConnection`). Does not change the state.
+    pub fn update_connection(&mut self, connection: Connection) {
+        if let Some(Connection::Http(old)) = &self.connection {
+            if Some(&connection) != self.connection.as_ref() {
+                old.close();
+            }
+        }
+        self.connection = Some(connection);
+    }
+
+    /// Its scheduler is gone: an HTTP stream is closed and forgotten (a
+    /// driver's pid is kept, to recognise it), and the framework is
+    /// disconnected (Mesos' `Framework::disconnect`).
+    pub fn disconnect(&mut self) {
+        if let Some(Connection::Http(http)) = &self.connection {
+            http.close();
+            self.connection = None;
+        }
+        self.state = FrameworkState::Disconnected;
     }
 
     /// Replaces its info (a resubscription), keeping the ID.

@@ -20,6 +20,17 @@ use crate::scheduler::call::Subscribe;
 use crate::task_status::{Reason, Source};
 use crate::{FrameworkId, FrameworkInfo, TaskState};
 
+/// Tells a scheduler its subscription is refused; an HTTP scheduler's
+/// stream ends with it.
+fn refuse(connection: &Connection, message: &str) {
+    connection.send(&FrameworkErrorMessage {
+        message: message.to_string(),
+    });
+    if let Connection::Http(http) = connection {
+        http.close();
+    }
+}
+
 /// The largest failover timeout `Duration` holds, in seconds.
 const MAX_FAILOVER_TIMEOUT_SECS: f64 = (i64::MAX / 1_000_000_000) as f64;
 
@@ -81,8 +92,11 @@ impl Master {
         Ok(())
     }
 
-    /// SUBSCRIBE from a driver framework at `from`.
-    pub(super) fn subscribe(&mut self, from: &UPID, subscribe: Subscribe) {
+    /// SUBSCRIBE from a scheduler on `connection`: a driver at its pid,
+    /// or an HTTP scheduler on the stream its call opened. Both take the
+    /// same path (Mesos' two `subscribe`/`_subscribe` pairs); what only a
+    /// pid can be checked for is checked for pids.
+    pub(super) fn subscribe(&mut self, connection: Connection, subscribe: Subscribe) {
         let info = subscribe.framework_info;
         let new = info.id.as_ref().is_none_or(|id| id.value.is_empty());
         if new {
@@ -94,48 +108,51 @@ impl Master {
             tracing::info!(
                 "Refusing subscription of framework '{}' at {}: {}",
                 info.name,
-                from,
+                connection,
                 error
             );
-            send_protobuf(
-                from,
-                &FrameworkErrorMessage {
-                    message: error.to_string(),
-                },
-            );
+            refuse(&connection, &error.to_string());
             return;
         }
         tracing::info!(
             "Received SUBSCRIBE call for framework '{}' at {}",
             info.name,
-            from
+            connection
         );
         let suppressed: HashSet<String> = subscribe.suppressed_roles.into_iter().collect();
         let force = subscribe.force.unwrap_or(false);
         if new {
-            self.subscribe_new(from, info, suppressed);
+            self.subscribe_new(connection, info, suppressed);
         } else {
-            self.resubscribe(from, info, force, suppressed);
+            self.resubscribe(connection, info, force, suppressed);
         }
     }
 
-    fn subscribe_new(&mut self, from: &UPID, mut info: FrameworkInfo, suppressed: HashSet<String>) {
-        if let Some(framework) = self.frameworks.values().find(|f| f.pid() == Some(from)) {
-            tracing::info!(
-                "Framework {} already subscribed, resending acknowledgement",
-                framework.id.value
-            );
-            framework.send(&FrameworkRegisteredMessage {
-                framework_id: framework.id.clone(),
-                master_info: self.info.clone(),
-            });
-            return;
+    fn subscribe_new(
+        &mut self,
+        connection: Connection,
+        mut info: FrameworkInfo,
+        suppressed: HashSet<String>,
+    ) {
+        if let Connection::Pid(from) = &connection {
+            // A driver retrying its SUBSCRIBE.
+            if let Some(framework) = self.frameworks.values().find(|f| f.pid() == Some(from)) {
+                tracing::info!(
+                    "Framework {} already subscribed, resending acknowledgement",
+                    framework.id.value
+                );
+                framework.send(&FrameworkRegisteredMessage {
+                    framework_id: framework.id.clone(),
+                    master_info: self.info.clone(),
+                });
+                return;
+            }
         }
         let id = self.new_framework_id();
         info.id = Some(id.clone());
         let framework = Framework::new(
             info,
-            Some(Connection::Pid(from.clone())),
+            Some(connection),
             Clock::now(),
             self.flags.max_completed_tasks_per_framework,
         );
@@ -156,11 +173,12 @@ impl Master {
                 master_info: self.info.clone(),
             });
         }
+        self.start_heartbeats(&id);
     }
 
     fn add_framework(&mut self, framework: Framework, suppressed: HashSet<String>) {
-        if let Some(pid) = framework.pid() {
-            link(pid);
+        if let Some(connection) = &framework.connection {
+            self.watch(&framework.id, connection);
         }
         self.allocator.add_framework(
             &framework.id,
@@ -172,26 +190,46 @@ impl Master {
         self.frameworks.insert(framework.id.clone(), framework);
     }
 
+    /// Learns when the scheduler goes away: a driver's link breaking, an
+    /// HTTP scheduler closing its stream.
+    fn watch(&self, framework_id: &FrameworkId, connection: &Connection) {
+        match connection {
+            Connection::Pid(pid) => {
+                link(pid);
+            }
+            Connection::Http(http) => {
+                http.closed().on_any(libprocess::defer!(
+                    self.self_pid(),
+                    Master::http_exited,
+                    framework_id.clone(),
+                    http.stream_id
+                ));
+            }
+        }
+    }
+
     fn resubscribe(
         &mut self,
-        from: &UPID,
+        connection: Connection,
         info: FrameworkInfo,
         force: bool,
         suppressed: HashSet<String>,
     ) {
         let id = info.id.clone().unwrap_or_default();
-        if let Some(other) = self
-            .frameworks
-            .values()
-            .find(|f| f.pid() == Some(from) && f.id != id)
-        {
-            tracing::error!(
-                "Dropping SUBSCRIBE call for framework '{}': {} already connected at {}",
-                info.name,
-                other.id.value,
-                from
-            );
-            return;
+        if let Connection::Pid(from) = &connection {
+            if let Some(other) = self
+                .frameworks
+                .values()
+                .find(|f| f.pid() == Some(from) && f.id != id)
+            {
+                tracing::error!(
+                    "Dropping SUBSCRIBE call for framework '{}': {} already connected at {}",
+                    info.name,
+                    other.id.value,
+                    from
+                );
+                return;
+            }
         }
         if !self.frameworks.contains_key(&id) {
             self.recover_framework(info.clone());
@@ -199,21 +237,29 @@ impl Master {
         let Some(framework) = self.frameworks.get_mut(&id) else {
             return;
         };
-        if !framework.recovered() && framework.pid() != Some(from) && !force {
-            tracing::error!(
-                "Disallowing subscription attempt of framework {} because it is not expected \
-                 from {}",
-                id.value,
-                from
-            );
-            send_protobuf(
-                from,
-                &FrameworkErrorMessage {
-                    message: "Framework failed over".to_string(),
-                },
-            );
-            return;
-        }
+        // A driver at another pid must force the failover; an HTTP
+        // scheduler always fails the old connection over.
+        let same_driver = match &connection {
+            Connection::Pid(from) => {
+                if !framework.recovered() && framework.pid() != Some(from) && !force {
+                    tracing::error!(
+                        "Disallowing subscription attempt of framework {} because it is not \
+                         expected from {}",
+                        id.value,
+                        from
+                    );
+                    send_protobuf(
+                        from,
+                        &FrameworkErrorMessage {
+                            message: "Framework failed over".to_string(),
+                        },
+                    );
+                    return;
+                }
+                !force
+            }
+            Connection::Http(_) => false,
+        };
         framework.update_info(info);
         if let Some(timer) = framework.failover_timer.take() {
             Clock::cancel(&timer);
@@ -222,7 +268,7 @@ impl Master {
             .update_framework(&id, &framework.info, suppressed);
         let recovered = framework.recovered();
         framework.reregistered_time = Clock::now();
-        if recovered || !force {
+        if recovered || same_driver {
             if !recovered {
                 tracing::info!(
                     "Allowing framework {} to subscribe with an already used id",
@@ -233,11 +279,11 @@ impl Master {
                     self.rescind_offer(&offer_id);
                 }
             }
-            link(from);
+            self.watch(&id, &connection);
             let Some(framework) = self.frameworks.get_mut(&id) else {
                 return;
             };
-            framework.connection = Some(Connection::Pid(from.clone()));
+            framework.update_connection(connection);
             let activate = !framework.active();
             framework.state = FrameworkState::Active;
             if activate {
@@ -249,27 +295,32 @@ impl Master {
                     master_info: self.info.clone(),
                 });
             }
+            self.start_heartbeats(&id);
         } else {
             tracing::info!("Framework {} failed over", id.value);
-            self.failover_framework(&id, from);
+            self.failover_framework(&id, connection);
         }
         self.send_framework_updates(&id);
     }
 
     /// A new scheduler takes the framework over: the old one hears it
-    /// failed over, outstanding offers go back, and the new one gets
-    /// `FrameworkRegisteredMessage` (as Mesos sends on failover).
-    fn failover_framework(&mut self, framework_id: &FrameworkId, new_pid: &UPID) {
-        let Some(framework) = self.frameworks.get_mut(framework_id) else {
+    /// failed over (its stream, if any, is closed), outstanding offers go
+    /// back, and the new one gets `FrameworkRegisteredMessage` (as Mesos
+    /// sends on failover).
+    fn failover_framework(&mut self, framework_id: &FrameworkId, connection: Connection) {
+        let Some(framework) = self.frameworks.get(framework_id) else {
             return;
         };
-        if framework.pid() != Some(new_pid) && framework.connected() {
+        if framework.connection.as_ref() != Some(&connection) && framework.connected() {
             framework.send(&FrameworkErrorMessage {
                 message: "Framework failed over".to_string(),
             });
         }
-        framework.connection = Some(Connection::Pid(new_pid.clone()));
-        link(new_pid);
+        self.watch(framework_id, &connection);
+        let Some(framework) = self.frameworks.get_mut(framework_id) else {
+            return;
+        };
+        framework.update_connection(connection);
         let offers: Vec<_> = framework.offers.iter().cloned().collect();
         for offer_id in offers {
             self.discard_offer(&offer_id);
@@ -288,6 +339,7 @@ impl Master {
                 master_info: self.info.clone(),
             });
         }
+        self.start_heartbeats(framework_id);
     }
 
     /// Tells every agent the framework's current pid and info.
@@ -297,7 +349,14 @@ impl Master {
         };
         let message = UpdateFrameworkMessage {
             framework_id: framework_id.clone(),
-            pid: framework.pid().map(ToString::to_string),
+            // An HTTP framework's is the empty pid, as Mesos sends it.
+            pid: Some(
+                framework
+                    .pid()
+                    .cloned()
+                    .unwrap_or_else(UPID::empty)
+                    .to_string(),
+            ),
             framework_info: Some(framework.info.clone()),
         };
         for slave in self.slaves.registered.values() {
@@ -336,8 +395,8 @@ impl Master {
         }
     }
 
-    /// The scheduler's link broke: the framework is disconnected and has
-    /// its `failover_timeout` to come back.
+    /// The scheduler's link broke: it hears so (should the link come
+    /// back), and the framework is disconnected (Mesos' `exited(pid)`).
     pub(super) fn framework_exited(&mut self, framework_id: &FrameworkId) {
         let Some(framework) = self.frameworks.get(framework_id) else {
             return;
@@ -345,6 +404,15 @@ impl Master {
         framework.send(&FrameworkErrorMessage {
             message: "Framework disconnected".to_string(),
         });
+        self.disconnect_framework(framework_id);
+    }
+
+    /// The framework's scheduler is gone: disconnected, with its
+    /// `failover_timeout` to come back (Mesos' `_exited`).
+    pub(super) fn disconnect_framework(&mut self, framework_id: &FrameworkId) {
+        let Some(framework) = self.frameworks.get(framework_id) else {
+            return;
+        };
         tracing::info!("Framework {} disconnected", framework_id.value);
         if framework.connected() {
             if framework.active() {
@@ -352,7 +420,7 @@ impl Master {
             }
             if let Some(framework) = self.frameworks.get_mut(framework_id) {
                 tracing::info!("Disconnecting framework {}", framework_id.value);
-                framework.state = FrameworkState::Disconnected;
+                framework.disconnect();
             }
         }
         let Some(framework) = self.frameworks.get_mut(framework_id) else {
@@ -468,7 +536,7 @@ impl Master {
         if let Some(timer) = framework.failover_timer.take() {
             Clock::cancel(&timer);
         }
-        framework.state = FrameworkState::Disconnected;
+        framework.disconnect();
         self.allocator.remove_framework(framework_id);
         if self.flags.max_completed_frameworks > 0 {
             while self.completed_frameworks.len() >= self.flags.max_completed_frameworks {

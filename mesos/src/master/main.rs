@@ -23,6 +23,10 @@ impl DaemonFlags for Flags {
             self.advertise_port.as_deref(),
         )
     }
+
+    fn delegate(&self) -> Option<&'static str> {
+        Some("master")
+    }
 }
 
 /// Why this build cannot run with `flags`, if it cannot: each feature of

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use libprocess::{
     dispatch, spawn_with_id, Clock, Future, Handlers, Process, Promise, ProtobufMessage,
-    RateLimiter, SelfPid, Time, Timer, PID, UPID,
+    RateLimiter, RouteOptions, SelfPid, Time, Timer, PID, UPID,
 };
 use stout::{Duration, Error, Try};
 
@@ -409,6 +409,12 @@ impl Process for Master {
         install(handlers, Master::executor_message);
         install(handlers, Master::exited_executor);
 
+        handlers.route_with(
+            "/api/v1/scheduler",
+            RouteOptions::help(super::http::scheduler::help()),
+            |master: &mut Master, request| master.scheduler_api(request),
+        );
+
         let info = self.info.clone();
         self.registrar
             .recover(info)
@@ -426,6 +432,11 @@ impl Process for Master {
         for framework in self.frameworks.values() {
             if let Some(timer) = &framework.failover_timer {
                 Clock::cancel(timer);
+            }
+            // HTTP schedulers see their stream end (and look for the next
+            // leader), as Mesos' master disconnects its frameworks.
+            if let Some(http) = framework.http() {
+                http.close();
             }
         }
     }

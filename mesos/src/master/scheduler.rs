@@ -5,6 +5,7 @@
 use libprocess::{send_protobuf, UPID};
 use stout::{Error, Try};
 
+use super::framework::Connection;
 use super::Master;
 use crate::internal::{
     DeactivateFrameworkMessage, FrameworkErrorMessage, FrameworkToExecutorMessage, KillTaskMessage,
@@ -19,7 +20,7 @@ use crate::FrameworkId;
 
 /// Mesos' `validation::scheduler::call::validate`: the call names its
 /// type, carries the message for it and, past SUBSCRIBE, the framework.
-fn validate(call: &Call) -> Try<()> {
+pub(super) fn validate(call: &Call) -> Try<()> {
     let Some(kind) = call.r#type.and_then(|t| Type::try_from(t).ok()) else {
         return Err(Error::new("Expecting 'type' to be present"));
     };
@@ -27,12 +28,12 @@ fn validate(call: &Call) -> Try<()> {
         let Some(subscribe) = &call.subscribe else {
             return Err(Error::new("Expecting 'subscribe' to be present"));
         };
-        if let (Some(id), Some(info_id)) = (&call.framework_id, &subscribe.framework_info.id) {
-            if id != info_id {
-                return Err(Error::new(
-                    "'framework_id' differs from 'subscribe.framework_info.id'",
-                ));
-            }
+        // Unset, either is the empty ID.
+        let info_id = subscribe.framework_info.id.clone().unwrap_or_default();
+        if info_id != call.framework_id.clone().unwrap_or_default() {
+            return Err(Error::new(
+                "'framework_id' differs from 'subscribe.framework_info.id'",
+            ));
         }
         return Ok(());
     }
@@ -65,10 +66,13 @@ fn validate(call: &Call) -> Try<()> {
             };
             stout::Uuid::from_bytes(&acknowledge.uuid).map(|_| ())
         }
-        Type::AcknowledgeOperationStatus => present(
-            call.acknowledge_operation_status.is_some(),
-            "acknowledge_operation_status",
-        ),
+        Type::AcknowledgeOperationStatus => {
+            let Some(acknowledge) = &call.acknowledge_operation_status else {
+                return present(false, "acknowledge_operation_status");
+            };
+            stout::Uuid::from_bytes(&acknowledge.uuid)?;
+            present(acknowledge.slave_id.is_some(), "agent_id")
+        }
         Type::Reconcile => present(call.reconcile.is_some(), "reconcile"),
         Type::ReconcileOperations => {
             present(call.reconcile_operations.is_some(), "reconcile_operations")
@@ -80,7 +84,11 @@ fn validate(call: &Call) -> Try<()> {
     }
 }
 
-fn type_name(call: &Call) -> &'static str {
+/// A call this master does not carry out, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Unsupported(pub(super) &'static str);
+
+pub(super) fn type_name(call: &Call) -> &'static str {
     call.r#type
         .and_then(|t| Type::try_from(t).ok())
         .unwrap_or(Type::Unknown)
@@ -109,7 +117,7 @@ impl Master {
         let kind = Type::try_from(call.r#type.unwrap_or_default()).unwrap_or(Type::Unknown);
         if kind == Type::Subscribe {
             if let Some(subscribe) = call.subscribe.take() {
-                self.subscribe(from, subscribe);
+                self.subscribe(Connection::Pid(from.clone()), subscribe);
             }
             return;
         }
@@ -136,74 +144,92 @@ impl Master {
             );
             return;
         }
+        let name = type_name(&call);
+        if let Err(unsupported) = self.dispatch_call(&framework_id, call) {
+            tracing::warn!(
+                "Dropping {} call from framework {} at {}: {}",
+                name,
+                framework_id.value,
+                from,
+                unsupported.0
+            );
+        }
+    }
+
+    /// Runs a validated call of a subscribed framework, whichever way it
+    /// came (a driver's message or an HTTP request): the calls both APIs
+    /// share. `Err` names what this master does not do.
+    pub(super) fn dispatch_call(
+        &mut self,
+        framework_id: &FrameworkId,
+        call: Call,
+    ) -> Result<(), Unsupported> {
+        let kind = Type::try_from(call.r#type.unwrap_or_default()).unwrap_or(Type::Unknown);
         match kind {
             Type::Subscribe | Type::Unknown => tracing::warn!("'UNKNOWN' call"),
-            Type::Teardown => self.teardown(&framework_id),
+            Type::Teardown => self.teardown(framework_id),
             Type::Accept => {
                 if let Some(accept) = call.accept {
-                    self.accept(&framework_id, accept);
+                    self.accept(framework_id, accept);
                 }
             }
             Type::Decline => {
                 if let Some(decline) = call.decline {
-                    self.decline(&framework_id, decline);
+                    self.decline(framework_id, decline);
                 }
             }
             Type::AcceptInverseOffers | Type::DeclineInverseOffers => {
                 // Inverse offers come with maintenance, which this build
                 // does not have: there are none to answer.
-                self.drop_call(from, &call, "Inverse offers are not supported");
+                return Err(Unsupported("Inverse offers are not supported"));
             }
-            Type::Revive => {
-                self.revive(&framework_id, call.revive.unwrap_or_default());
-            }
+            Type::Revive => self.revive(framework_id, call.revive.unwrap_or_default()),
             Type::Kill => {
                 if let Some(kill) = call.kill {
-                    self.kill(&framework_id, kill);
+                    self.kill(framework_id, kill);
                 }
             }
             Type::Shutdown => {
                 if let Some(shutdown) = call.shutdown {
-                    self.shutdown_executor(&framework_id, shutdown);
+                    self.shutdown_executor(framework_id, shutdown);
                 }
             }
             Type::Acknowledge => {
                 if let Some(acknowledge) = call.acknowledge {
-                    self.acknowledge(&framework_id, acknowledge);
+                    self.acknowledge(framework_id, acknowledge);
                 }
             }
-            Type::AcknowledgeOperationStatus => self.drop_call(
-                from,
-                &call,
-                "'ACKNOWLEDGE_OPERATION_STATUS' is not supported by the v0 API",
-            ),
+            Type::AcknowledgeOperationStatus => {
+                return Err(Unsupported(
+                    "'ACKNOWLEDGE_OPERATION_STATUS' is not supported by the v0 API",
+                ))
+            }
             Type::Reconcile => {
                 if let Some(reconcile) = call.reconcile {
-                    self.reconcile(&framework_id, reconcile);
+                    self.reconcile(framework_id, reconcile);
                 }
             }
-            Type::ReconcileOperations => self.drop_call(
-                from,
-                &call,
-                "'RECONCILE_OPERATIONS' is not supported by the v0 API",
-            ),
+            Type::ReconcileOperations => {
+                return Err(Unsupported(
+                    "'RECONCILE_OPERATIONS' is not supported by the v0 API",
+                ))
+            }
             Type::Message => {
                 if let Some(message) = call.message {
-                    self.message(&framework_id, message);
+                    self.message(framework_id, message);
                 }
             }
             Type::Request => {
                 if let Some(request) = call.request {
-                    self.request(&framework_id, request);
+                    self.request(framework_id, request);
                 }
             }
-            Type::Suppress => {
-                self.suppress(&framework_id, call.suppress.unwrap_or_default());
-            }
+            Type::Suppress => self.suppress(framework_id, call.suppress.unwrap_or_default()),
             Type::UpdateFramework => {
-                self.drop_call(from, &call, "UPDATE_FRAMEWORK is not supported yet");
+                return Err(Unsupported("UPDATE_FRAMEWORK is not supported yet"))
             }
         }
+        Ok(())
     }
 
     /// The framework at `from` may act for `framework_id` (the checks of
@@ -250,7 +276,7 @@ impl Master {
             return;
         }
         self.subscribe(
-            from,
+            Connection::Pid(from.clone()),
             call::Subscribe {
                 framework_info: info,
                 ..call::Subscribe::default()
@@ -281,7 +307,7 @@ impl Master {
             return;
         }
         self.subscribe(
-            from,
+            Connection::Pid(from.clone()),
             call::Subscribe {
                 framework_info: info,
                 force: Some(message.failover),

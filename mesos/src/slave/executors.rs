@@ -246,7 +246,9 @@ impl Slave {
             .pid
             .as_deref()
             .filter(|p| !p.is_empty())
-            .and_then(|p| UPID::parse(p).ok());
+            .and_then(|p| UPID::parse(p).ok())
+            // An HTTP framework's is the empty pid (`@0.0.0.0:0`).
+            .filter(|pid| !pid.is_empty());
         let Some(framework) = self.framework_mut(&framework_id) else {
             tracing::info!(
                 "Ignoring info update for framework {} because it does not exist",

@@ -80,7 +80,9 @@ impl Slave {
             .pid
             .as_deref()
             .filter(|pid| !pid.is_empty())
-            .and_then(|pid| UPID::parse(pid).ok());
+            .and_then(|pid| UPID::parse(pid).ok())
+            // An HTTP framework's is the empty pid (`@0.0.0.0:0`).
+            .filter(|pid| !pid.is_empty());
         self.run(
             message.framework,
             executor_info,

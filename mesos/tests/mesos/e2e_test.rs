@@ -184,6 +184,32 @@ fn echo_hello_finishes_and_exits_zero() {
 }
 
 #[test]
+fn json_events_run_a_task_the_same() {
+    let cluster = cluster();
+    let output = execute(&cluster, "json", "echo json", &["--content_type=json"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stdout);
+    assert!(stdout.contains("Subscribed with ID "), "{}", stdout);
+    assert!(stdout.contains("Submitted task 'json' to agent '"));
+    assert!(stdout.contains("Received status update TASK_FINISHED for task 'json'"));
+}
+
+#[test]
+fn an_unknown_content_type_is_refused() {
+    let output = Command::new(bin("mesos-execute"))
+        .args([
+            "--master=127.0.0.1:5050",
+            "--name=xml",
+            "--command=true",
+            "--content_type=xml",
+        ])
+        .output()
+        .expect("mesos-execute runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Invalid content type 'xml'"));
+}
+
+#[test]
 fn exit_3_fails_the_task_and_mesos_execute() {
     let cluster = cluster();
     let output = execute(&cluster, "three", "exit 3", &[]);

@@ -7,6 +7,7 @@ mod driver_helpers;
 mod fake_agent;
 mod helpers;
 mod master_helpers;
+mod scheduler_http_helpers;
 mod validation_helpers;
 
 mod agent_validation_test;
@@ -61,7 +62,9 @@ mod resources_operation_test;
 mod resources_test;
 mod revocable_resource_test;
 mod role_test;
+mod scheduler_http_api_test;
 mod scheduler_library_test;
+mod scheduler_test;
 mod schemas_test;
 mod shared_resources_test;
 mod shrink_volume_operation_validation_test;

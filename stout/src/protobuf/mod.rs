@@ -26,5 +26,5 @@ mod parse;
 mod write;
 
 pub use file::{read, write};
-pub use parse::{parse, parse_array};
+pub use parse::{missing_required_fields, parse, parse_array};
 pub use write::{format_double, jsonify, to_json};

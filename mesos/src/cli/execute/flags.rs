@@ -33,6 +33,8 @@ pub struct Flags {
     pub principal: Option<String>,
     /// `--partition_aware`: the PARTITION_AWARE capability.
     pub partition_aware: bool,
+    /// `--content_type`: `json` or `protobuf`, for calls and events.
+    pub content_type: String,
 }
 
 impl AsRef<logging::Flags> for Flags {
@@ -88,5 +90,11 @@ impl StoutFlags for Flags {
         flag!(set, partition_aware)
             .help("Enable partition-awareness for the framework.")
             .default(true);
+        flag!(set, content_type)
+            .help(
+                "The content type to use for scheduler protocol messages. 'json'\n\
+                 and 'protobuf' are valid choices.",
+            )
+            .default("protobuf");
     }
 }

@@ -2,10 +2,8 @@
 //! task through a framework of its own, prints each status update, and
 //! exits 0 only if the task finished.
 //!
-//! Mesos 1.11's tool speaks the v1 scheduler HTTP API; this one talks to
-//! the master through the scheduler driver (the `mesos.scheduler.Call`
-//! messages) until the master serves `/api/v1/scheduler`. What it sends
-//! and prints is the same.
+//! As Mesos 1.11's, it speaks the v1 scheduler HTTP API through the v1
+//! scheduler library (`--content_type` protobuf or JSON).
 
 mod flags;
 mod scheduler;
@@ -14,12 +12,12 @@ pub use flags::Flags;
 
 use std::collections::BTreeMap;
 
+use crate::common::evolve::evolve;
 use crate::daemon::{self, Loaded};
-use crate::sched::MesosSchedulerDriver;
-use crate::Status;
+use crate::v1::scheduler::ContentType;
 use crate::{framework_info, CommandInfo, Environment, FrameworkInfo, TaskInfo};
 
-use scheduler::CommandScheduler;
+use scheduler::{CommandScheduler, Config};
 
 /// The task and framework `flags` describe, or Mesos' error for them.
 pub fn plan(flags: &Flags) -> Result<(FrameworkInfo, TaskInfo), String> {
@@ -137,6 +135,21 @@ pub fn run(args: Vec<String>) -> u8 {
             return 1;
         }
     };
+    let content_type = match flags.content_type.as_str() {
+        "json" | "application/json" => ContentType::Json,
+        "protobuf" | "application/x-protobuf" => ContentType::Protobuf,
+        other => {
+            eprintln!("Invalid content type '{}'", other);
+            return 1;
+        }
+    };
+    let (framework, task) = match (evolve(&framework), evolve(&task)) {
+        (Ok(framework), Ok(task)) => (framework, task),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("{}", e);
+            return 1;
+        }
+    };
     let runtime = match libprocess::Builder::from_environment().and_then(|b| b.try_build()) {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -145,13 +158,28 @@ pub fn run(args: Vec<String>) -> u8 {
         }
     };
     let _enter = runtime.enter();
-    let (scheduler, outcome) =
-        CommandScheduler::new(task, resources, flags.role.clone(), flags.kill_after);
-    let driver = MesosSchedulerDriver::new(scheduler, framework, master, true);
-    let status = driver.run();
+    let detector = match crate::master::detector::create(&master) {
+        Ok(detector) => detector,
+        Err(e) => {
+            eprintln!("{}", e);
+            return 1;
+        }
+    };
+    let (scheduler, outcome) = CommandScheduler::new(Config {
+        framework,
+        task,
+        resources,
+        role: flags.role.clone(),
+        kill_after: flags.kill_after,
+        content_type,
+        detector,
+    });
+    let scheduler = libprocess::spawn(scheduler);
+    libprocess::wait(scheduler.upid(), None);
     let finished = outcome.lock().finished;
-    match (status, finished) {
-        (Status::DriverStopped, true) => 0,
-        _ => 1,
+    if finished {
+        0
+    } else {
+        1
     }
 }
