@@ -15,6 +15,9 @@ pub trait DaemonFlags: Flags + AsRef<crate::logging::Flags> {
     fn unsupported(&self) -> Option<String>;
     /// `--ip`, `--port`, `--advertise_ip`, `--advertise_port`.
     fn listen(&self) -> (Option<&str>, u16, Option<&str>, Option<&str>);
+    /// The process that serves HTTP paths naming no process (`/state`
+    /// is `/master/state` on a master), as Mesos' `process::initialize`.
+    fn delegate(&self) -> &'static str;
 }
 
 /// A daemon ready to spawn its processes: its flags, the signals it
@@ -60,10 +63,11 @@ pub fn start<F: DaemonFlags>(args: &[String], program: &str) -> Result<Started<F
         return Err(1);
     }
     let (ip, port, advertise_ip, advertise_port) = flags.listen();
-    let runtime = runtime(ip, port, advertise_ip, advertise_port).map_err(|e| {
-        tracing::error!("Failed to initialize: {}", e);
-        1
-    })?;
+    let runtime =
+        runtime(ip, port, advertise_ip, advertise_port, flags.delegate()).map_err(|e| {
+            tracing::error!("Failed to initialize: {}", e);
+            1
+        })?;
     Ok(Started {
         flags,
         signals,
@@ -127,12 +131,13 @@ pub fn load_flags<F: Flags>(args: &[String]) -> (Loaded<F>, Vec<String>) {
 
 /// A runtime listening on `ip:port` (with libprocess' environment for
 /// what the flags leave unset), advertising `advertise_ip:advertise_port`
-/// when given.
+/// when given, serving paths without a process id with `delegate`.
 pub fn runtime(
     ip: Option<&str>,
     port: u16,
     advertise_ip: Option<&str>,
     advertise_port: Option<&str>,
+    delegate: &str,
 ) -> Try<libprocess::Runtime> {
     let parse_ip = |flag: &str, text: &str| -> Try<Ipv4Addr> {
         text.parse().map_err(|_| {
@@ -142,7 +147,7 @@ pub fn runtime(
             ))
         })
     };
-    let mut builder = libprocess::Builder::from_environment()?;
+    let mut builder = libprocess::Builder::from_environment()?.delegate(delegate);
     let ip = match ip {
         Some(text) => parse_ip("ip", text)?,
         None => std::env::var("LIBPROCESS_IP")

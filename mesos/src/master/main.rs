@@ -23,6 +23,10 @@ impl DaemonFlags for Flags {
             self.advertise_port.as_deref(),
         )
     }
+
+    fn delegate(&self) -> &'static str {
+        "master"
+    }
 }
 
 /// Why this build cannot run with `flags`, if it cannot: each feature of
@@ -90,6 +94,7 @@ pub fn run(args: Vec<String>) -> u8 {
         Err(status) => return status,
     };
     let _enter = runtime.enter();
+    crate::version::spawn();
     let allocator = HierarchicalDRFAllocator::create();
     let allocator_pid = allocator.pid().upid().clone();
     let registrar = Registrar::new(Box::new(InMemoryStorage::new()));
