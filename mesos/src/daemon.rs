@@ -15,12 +15,9 @@ pub trait DaemonFlags: Flags + AsRef<crate::logging::Flags> {
     fn unsupported(&self) -> Option<String>;
     /// `--ip`, `--port`, `--advertise_ip`, `--advertise_port`.
     fn listen(&self) -> (Option<&str>, u16, Option<&str>, Option<&str>);
-    /// The process that also answers HTTP requests without a process id
-    /// (libprocess' `initialize(delegate)`: the master's `/api/v1/scheduler`
-    /// besides `/master/api/v1/scheduler`).
-    fn delegate(&self) -> Option<&'static str> {
-        None
-    }
+    /// The process that serves HTTP paths naming no process (`/state`
+    /// is `/master/state` on a master), as Mesos' `process::initialize`.
+    fn delegate(&self) -> &'static str;
 }
 
 /// A daemon ready to spawn its processes: its flags, the signals it
@@ -134,13 +131,13 @@ pub fn load_flags<F: Flags>(args: &[String]) -> (Loaded<F>, Vec<String>) {
 
 /// A runtime listening on `ip:port` (with libprocess' environment for
 /// what the flags leave unset), advertising `advertise_ip:advertise_port`
-/// when given, with `delegate` answering requests no process claims.
+/// when given, serving paths without a process id with `delegate`.
 pub fn runtime(
     ip: Option<&str>,
     port: u16,
     advertise_ip: Option<&str>,
     advertise_port: Option<&str>,
-    delegate: Option<&str>,
+    delegate: &str,
 ) -> Try<libprocess::Runtime> {
     let parse_ip = |flag: &str, text: &str| -> Try<Ipv4Addr> {
         text.parse().map_err(|_| {
@@ -150,7 +147,7 @@ pub fn runtime(
             ))
         })
     };
-    let mut builder = libprocess::Builder::from_environment()?;
+    let mut builder = libprocess::Builder::from_environment()?.delegate(delegate);
     let ip = match ip {
         Some(text) => parse_ip("ip", text)?,
         None => std::env::var("LIBPROCESS_IP")
@@ -159,9 +156,6 @@ pub fn runtime(
             .unwrap_or(Ipv4Addr::UNSPECIFIED),
     };
     builder = builder.listen(SocketAddrV4::new(ip, port));
-    if let Some(delegate) = delegate {
-        builder = builder.delegate(delegate);
-    }
     if let Some(text) = advertise_ip {
         builder = builder.advertise_ip(parse_ip("advertise_ip", text)?);
     }

@@ -21,6 +21,7 @@ pub mod sched;
 pub mod slave;
 pub mod testing;
 pub mod v1;
+pub mod version;
 
 /// The Mesos release this build is wire-compatible with, as it reports
 /// itself (`MESOS_VERSION`).

@@ -73,6 +73,10 @@ impl DaemonFlags for Flags {
     fn listen(&self) -> (Option<&str>, u16, Option<&str>, Option<&str>) {
         (self.ip.as_deref(), self.port, None, None)
     }
+
+    fn delegate(&self) -> &'static str {
+        "master"
+    }
 }
 
 /// A running local cluster; its processes end with the runtime.
@@ -154,6 +158,7 @@ pub fn run(args: Vec<String>) -> u8 {
         Err(status) => return status,
     };
     let _enter = runtime.enter();
+    crate::version::spawn();
     let local = match launch(&flags) {
         Ok(local) => local,
         Err(e) => {

@@ -92,6 +92,8 @@ pub struct Framework {
     /// When it last (re)subscribed: tells a failover timeout for an old
     /// disconnection from the current one.
     pub reregistered_time: Time,
+    /// When it was removed (the epoch while it is not).
+    pub unregistered_time: Time,
     /// Its tasks that are not yet removed (terminal ones wait for the
     /// acknowledgement of their last update).
     pub tasks: HashMap<TaskId, Task>,
@@ -134,6 +136,7 @@ impl Framework {
             state,
             registered_time: now,
             reregistered_time: now,
+            unregistered_time: Time::EPOCH,
             tasks: HashMap::new(),
             completed_tasks: VecDeque::new(),
             unreachable_tasks: HashMap::new(),

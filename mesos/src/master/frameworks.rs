@@ -537,6 +537,7 @@ impl Master {
             Clock::cancel(&timer);
         }
         framework.disconnect();
+        framework.unregistered_time = Clock::now();
         self.allocator.remove_framework(framework_id);
         if self.flags.max_completed_frameworks > 0 {
             while self.completed_frameworks.len() >= self.flags.max_completed_frameworks {

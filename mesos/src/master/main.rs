@@ -24,8 +24,8 @@ impl DaemonFlags for Flags {
         )
     }
 
-    fn delegate(&self) -> Option<&'static str> {
-        Some("master")
+    fn delegate(&self) -> &'static str {
+        "master"
     }
 }
 
@@ -94,6 +94,7 @@ pub fn run(args: Vec<String>) -> u8 {
         Err(status) => return status,
     };
     let _enter = runtime.enter();
+    crate::version::spawn();
     let allocator = HierarchicalDRFAllocator::create();
     let allocator_pid = allocator.pid().upid().clone();
     let registrar = Registrar::new(Box::new(InMemoryStorage::new()));

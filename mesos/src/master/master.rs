@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use libprocess::{
     dispatch, spawn_with_id, Clock, Future, Handlers, Process, Promise, ProtobufMessage,
-    RateLimiter, RouteOptions, SelfPid, Time, Timer, PID, UPID,
+    RateLimiter, SelfPid, Time, Timer, PID, UPID,
 };
 use stout::{Duration, Error, Try};
 
@@ -51,6 +51,8 @@ pub struct Master {
     pub(super) allocator: Arc<dyn Allocator>,
     pub(super) registrar: Registrar,
     pub(super) info: MasterInfo,
+    /// `--domain`, parsed.
+    domain: Option<crate::DomainInfo>,
     /// Set once the registry is recovered; messages are dropped before.
     recovered: Promise<()>,
     pub(super) frameworks: HashMap<FrameworkId, Framework>,
@@ -65,7 +67,10 @@ pub struct Master {
     pub(super) metrics: Metrics,
     pub(super) removal_limiter: Option<Arc<RateLimiter>>,
     min_allocatable_resources: Vec<ResourceQuantities>,
-    start_time: Time,
+    pub(super) start_time: Time,
+    /// When this master became the leader (at start: it has no
+    /// contender).
+    pub(super) elected_time: Option<Time>,
     /// Armed after recovery for agents that must reregister in time.
     recovered_slaves_timer: Option<Timer>,
 }
@@ -110,7 +115,15 @@ impl Master {
                 min_allocatable_resources.push(quantities);
             }
         }
+        let domain = match &flags.domain {
+            Some(json) => Some(
+                crate::json::parse::<crate::DomainInfo>(json)
+                    .map_err(|e| Error::new(format!("Invalid value for --domain: {}", e)))?,
+            ),
+            None => None,
+        };
         Ok(Master {
+            domain,
             flags,
             allocator: Arc::from(allocator),
             registrar,
@@ -128,6 +141,7 @@ impl Master {
             removal_limiter,
             min_allocatable_resources,
             start_time: Clock::now(),
+            elected_time: None,
             recovered_slaves_timer: None,
         })
     }
@@ -220,7 +234,7 @@ impl Master {
                 ip: Some(ip),
                 port: i32::from(address.port()),
             }),
-            domain: None,
+            domain: self.domain.clone(),
             capabilities: crate::common::protobuf_utils::master::master_capabilities(),
         }
     }
@@ -379,6 +393,7 @@ impl Process for Master {
             pid
         );
         self.metrics.register(&pid);
+        self.elected_time = Some(Clock::now());
 
         let offers_to = pid.clone();
         self.allocator.initialize(
@@ -408,12 +423,7 @@ impl Process for Master {
         install(handlers, Master::status_update_message);
         install(handlers, Master::executor_message);
         install(handlers, Master::exited_executor);
-
-        handlers.route_with(
-            "/api/v1/scheduler",
-            RouteOptions::help(super::http::scheduler::help()),
-            |master: &mut Master, request| master.scheduler_api(request),
-        );
+        super::http::install(handlers);
 
         let info = self.info.clone();
         self.registrar

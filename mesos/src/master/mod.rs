@@ -24,7 +24,7 @@ pub mod detector;
 pub mod flags;
 mod framework;
 mod frameworks;
-mod http;
+pub mod http;
 mod launch;
 pub mod main;
 #[allow(clippy::module_inception)] // Mesos' `master/master.cpp`.

@@ -27,6 +27,10 @@ impl DaemonFlags for Flags {
             self.advertise_port.as_deref(),
         )
     }
+
+    fn delegate(&self) -> &'static str {
+        "slave(1)"
+    }
 }
 
 /// Why this build cannot run with `flags`, if it cannot: each feature of
@@ -84,6 +88,7 @@ pub fn run(args: Vec<String>) -> u8 {
         }
     };
     let _enter = runtime.enter();
+    crate::version::spawn();
     let mut options = Options::new(flags.work_dir.clone(), flags.runtime_dir.clone());
     options.isolation = flags.isolation.clone();
     let containerizer = match MesosContainerizer::create(options) {

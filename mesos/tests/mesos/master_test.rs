@@ -19,6 +19,9 @@ use stout::Duration;
 
 use crate::master_helpers::*;
 
+/// The read endpoints, on the whole cluster over loopback.
+mod endpoints;
+
 /// The update an agent forwards for a task, with a UUID, and the agent's
 /// pid to acknowledge to.
 fn agent_update(

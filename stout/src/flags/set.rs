@@ -107,6 +107,16 @@ impl<F: Flags> FlagSet<F> {
     }
 }
 
+impl<F: Flags> FlagSet<F> {
+    /// The set of `F`'s flags holding `values` (a struct loaded before),
+    /// e.g. to print a daemon's flags.
+    pub fn with_values(values: F) -> FlagSet<F> {
+        let mut set = FlagSet::new();
+        set.values = values;
+        set
+    }
+}
+
 impl<F: Flags> Default for FlagSet<F> {
     fn default() -> FlagSet<F> {
         FlagSet::new()
@@ -439,6 +449,19 @@ impl<F> FlagSet<F> {
             Some(slot) => slot.stringify(&self.values),
             None => Some(FlagValue::stringify(&self.help)),
         }
+    }
+
+    /// Every flag with a value, by name, as text (what Mesos' `/flags`
+    /// endpoints list).
+    pub fn stringified(&self) -> BTreeMap<String, String> {
+        self.flags
+            .iter()
+            .filter_map(|(name, flag)| {
+                let value = self.stringify_flag(flag)?;
+                let name = flag.loaded_name.as_deref().unwrap_or(name);
+                Some((name.to_string(), value))
+            })
+            .collect()
     }
 
     /// The flags as command-line arguments, `--<effective name>=<value>`

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 
 use stout::{Error, Try};
 
+pub mod call;
 pub mod executor;
 pub mod operation;
 pub mod resource;
