@@ -171,6 +171,19 @@ pub(crate) fn load<F: StoutFlags + AsRef<Flags>>(args: &[String]) -> Result<F, u
     Ok(flags)
 }
 
+/// With `--master=local`, configures the local cluster through the
+/// environment it is launched from, as Mesos' examples do: the master
+/// allows `role`, the agents' resources default to it. (Mesos also sets
+/// ACLs and authentication there; this build has neither.)
+pub(crate) fn configure_local(flags: &Flags) {
+    if flags.master == "local" {
+        // Before any other thread runs: nothing reads the environment
+        // concurrently.
+        std::env::set_var("MESOS_ROLES", &flags.role);
+        std::env::set_var("MESOS_DEFAULT_ROLE", &flags.role);
+    }
+}
+
 /// The path of the executor binary `name`: in `MESOS_HELPER_DIR` when it
 /// is set, else next to this program (Mesos' examples look beside
 /// `argv[0]`).

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use libprocess::{dispatch, Process, PID};
 use mesos::common::evolve::{devolve, evolve};
-use mesos::master::detector::MasterDetector;
+use mesos::master::detector::{MasterDetector, StandaloneMasterDetector};
 use mesos::v1::scheduler::{call, Call, Callbacks, ContentType, Event, Mesos};
 use mesos::v1::{offer, FrameworkInfo, Offer, TaskInfo, TaskStatus};
 use mesos::Resources;
@@ -47,6 +47,22 @@ impl<P: Framework> Callbacks for Forward<P> {
 /// initializes, so that callbacks only come once it runs).
 pub(crate) fn library<P: Framework>(detector: Arc<dyn MasterDetector>, pid: PID<P>) -> Mesos {
     Mesos::new(ContentType::Protobuf, detector, Forward(pid))
+}
+
+/// The detector for `--master`; `local` launches a local cluster in this
+/// process (kept running with the returned value).
+pub(crate) fn detector(
+    master: &str,
+) -> Result<(Arc<dyn MasterDetector>, Option<mesos::local::Local>), String> {
+    if master == "local" {
+        let local = mesos::local::launch_from_environment()
+            .map_err(|e| format!("Failed to launch a local cluster: {}", e))?;
+        let detector = Arc::new(StandaloneMasterDetector::with_pid(local.master.upid()));
+        return Ok((detector, Some(local)));
+    }
+    let detector = mesos::master::detector::create(master)
+        .map_err(|e| format!("Failed to create a master detector: {}", e))?;
+    Ok((detector, None))
 }
 
 /// A call of `kind` for `framework`.
@@ -126,15 +142,15 @@ impl ExitStatus {
     }
 }
 
-/// Runs `process` on `runtime` until it terminates, or until SIGINT or
-/// SIGTERM terminates it; exits with the status it left.
+/// Runs `process` on the current runtime until it terminates, or until
+/// SIGINT or SIGTERM terminates it, then shuts down the `local` cluster it
+/// ran on, if any; exits with the status it left.
 pub(crate) fn run<P: Framework>(
-    runtime: &libprocess::Runtime,
     signals: nix::sys::signal::SigSet,
     process: P,
+    local: Option<mesos::local::Local>,
     status: ExitStatus,
 ) -> ExitCode {
-    let _enter = runtime.enter();
     let pid = libprocess::spawn(process);
     let stop = pid.clone();
     // Not joined: it waits for a signal that may never come.
@@ -144,5 +160,8 @@ pub(crate) fn run<P: Framework>(
         libprocess::terminate(&stop, false);
     });
     libprocess::wait(&pid, None);
+    if let Some(local) = local {
+        local.shutdown();
+    }
     ExitCode::from(status.0.load(Ordering::SeqCst))
 }

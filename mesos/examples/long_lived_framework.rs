@@ -456,6 +456,7 @@ fn main() -> ExitCode {
         Ok(flags) => flags,
         Err(status) => return ExitCode::from(status),
     };
+    example::configure_local(&flags.example);
     let command = match executor_command(&flags) {
         Ok(command) => command,
         Err(e) => {
@@ -511,16 +512,17 @@ fn main() -> ExitCode {
         .collect(),
         ..FrameworkInfo::default()
     };
-    let detector = match mesos::master::detector::create(&flags.example.master) {
-        Ok(detector) => detector,
-        Err(e) => {
-            eprintln!("Failed to create a master detector: {}", e);
-            return ExitCode::FAILURE;
-        }
-    };
     let runtime = match example::runtime() {
         Ok(runtime) => runtime,
         Err(status) => return ExitCode::from(status),
+    };
+    let _enter = runtime.enter();
+    let (detector, local) = match http_scheduler::detector(&flags.example.master) {
+        Ok(detected) => detected,
+        Err(e) => {
+            eprintln!("{}", e);
+            return ExitCode::FAILURE;
+        }
     };
     let exit = ExitStatus::default();
     let scheduler = LongLivedScheduler {
@@ -537,5 +539,5 @@ fn main() -> ExitCode {
         metrics: None,
         exit: exit.clone(),
     };
-    http_scheduler::run(&runtime, signals, scheduler, exit)
+    http_scheduler::run(signals, scheduler, local, exit)
 }

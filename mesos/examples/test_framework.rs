@@ -182,6 +182,7 @@ fn run(args: &[String]) -> u8 {
         Ok(flags) => flags,
         Err(status) => return status,
     };
+    example::configure_local(&flags.example);
     let runtime = match example::runtime() {
         Ok(runtime) => runtime,
         Err(status) => return status,

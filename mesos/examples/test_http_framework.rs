@@ -278,6 +278,7 @@ fn main() -> ExitCode {
         Ok(flags) => flags,
         Err(status) => return ExitCode::from(status),
     };
+    example::configure_local(&flags);
     let user = match stout::os::user() {
         Ok(user) => user,
         Err(e) => {
@@ -313,16 +314,17 @@ fn main() -> ExitCode {
         name: Some(EXECUTOR_NAME.to_string()),
         ..ExecutorInfo::default()
     };
-    let detector = match mesos::master::detector::create(&flags.master) {
-        Ok(detector) => detector,
-        Err(e) => {
-            eprintln!("Failed to create a master detector: {}", e);
-            return ExitCode::FAILURE;
-        }
-    };
     let runtime = match example::runtime() {
         Ok(runtime) => runtime,
         Err(status) => return ExitCode::from(status),
+    };
+    let _enter = runtime.enter();
+    let (detector, local) = match http_scheduler::detector(&flags.master) {
+        Ok(detected) => detected,
+        Err(e) => {
+            eprintln!("{}", e);
+            return ExitCode::FAILURE;
+        }
     };
     let exit = ExitStatus::default();
     let scheduler = HttpScheduler {
@@ -336,5 +338,5 @@ fn main() -> ExitCode {
         tasks_finished: 0,
         exit: exit.clone(),
     };
-    http_scheduler::run(&runtime, signals, scheduler, exit)
+    http_scheduler::run(signals, scheduler, local, exit)
 }
