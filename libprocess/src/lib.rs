@@ -59,7 +59,8 @@ pub use r#loop::{loop_, loop_on, ControlFlow};
 pub use reap::{reap, MAX_REAP_INTERVAL};
 pub use runtime::{
     address, inject_exited, link, link_with, post, self_pid, send, spawn, spawn_unmanaged,
-    spawn_with_id, terminate, wait, Builder, EnterGuard, RemoteConnection, Runtime, Spawned,
+    spawn_with_id, terminate, wait, Builder, EnterGuard, Handle, RemoteConnection, Runtime,
+    Spawned,
 };
 pub use sequence::Sequence;
 pub use simulation::Simulation;

@@ -60,8 +60,15 @@ impl Runtime {
 
     /// Makes this the current thread's runtime until the guard drops.
     pub fn enter(&self) -> EnterGuard {
-        let previous = CURRENT_RUNTIME.with(|c| c.replace(Some(self.inner.clone())));
-        EnterGuard { previous }
+        enter(&self.inner)
+    }
+
+    /// A handle another thread can enter this runtime with (a signal
+    /// waiter, say); it does not keep the runtime's threads running.
+    pub fn handle(&self) -> Handle {
+        Handle {
+            inner: self.inner.clone(),
+        }
     }
 
     /// The address in this runtime's UPIDs.
@@ -105,6 +112,40 @@ impl Drop for Runtime {
             cell.close();
         }
         self.inner.links.lock().clear();
+    }
+}
+
+fn enter(inner: &Arc<Inner>) -> EnterGuard {
+    let previous = CURRENT_RUNTIME.with(|c| c.replace(Some(inner.clone())));
+    EnterGuard { previous }
+}
+
+/// A runtime to enter from another thread ([`Runtime::handle`]).
+#[derive(Clone)]
+pub struct Handle {
+    inner: Arc<Inner>,
+}
+
+impl Handle {
+    /// The current thread's runtime (the process-wide default one outside
+    /// any runtime).
+    pub fn current() -> Handle {
+        Handle {
+            inner: Inner::with(Arc::clone),
+        }
+    }
+
+    /// Makes the runtime the current thread's until the guard drops.
+    pub fn enter(&self) -> EnterGuard {
+        enter(&self.inner)
+    }
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handle")
+            .field("address", &self.inner.address)
+            .finish()
     }
 }
 

@@ -1255,3 +1255,25 @@ fn processes_endpoint() {
     terminate(&pid, false);
     wait(&pid, None);
 }
+
+/// A thread outside any runtime reaches a runtime's processes through its
+/// [`libprocess::Handle`]; without one it would use the process-wide
+/// default runtime, where the pid names nothing.
+#[test]
+fn handle_enters_the_runtime_from_another_thread() {
+    struct Idle;
+    impl Process for Idle {}
+
+    let runtime = libprocess::Runtime::builder().workers(1).build();
+    let _enter = runtime.enter();
+    let pid = spawn(Idle);
+    let handle = libprocess::Handle::current();
+    let stop = pid.clone();
+    std::thread::spawn(move || {
+        let _enter = handle.enter();
+        terminate(&stop, false);
+    })
+    .join()
+    .expect("the thread ends");
+    assert!(wait(&pid, Some(Duration::from_secs(10))));
+}

@@ -10,6 +10,7 @@ pub mod recordio;
 pub mod resource_quantities;
 pub mod resources;
 pub mod roles;
+pub mod status_utils;
 pub mod type_utils;
 pub mod validation;
 pub mod values;

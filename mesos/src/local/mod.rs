@@ -91,10 +91,22 @@ pub struct Local {
 }
 
 /// Starts the master and the agents on the current runtime (Mesos'
-/// `local::launch`). Executors are looked for next to this program.
+/// `local::launch`). As in Mesos, the master's and the agents' flags come
+/// from the `MESOS_*` environment (`MESOS_RESOURCES=cpus:8`, ...), with
+/// the directories under `--work_dir`; the registry is in memory.
+/// Executors are looked for next to this program unless
+/// `MESOS_LAUNCHER_DIR` says otherwise.
 pub fn launch(flags: &Flags) -> Try<Local> {
-    let mut master_flags = crate::master::Flags::for_tests();
-    master_flags.work_dir = Some(format!("{}/master", flags.work_dir));
+    let master_flags: crate::master::Flags = load_from_environment(
+        "master",
+        vec![
+            format!("--work_dir={}/master", flags.work_dir),
+            "--registry=in_memory".to_string(),
+        ],
+    )?;
+    if let Some(error) = crate::master::main::unsupported(&master_flags) {
+        return Err(stout::Error::new(error));
+    }
     let registrar = Registrar::new(Box::new(InMemoryStorage::new()));
     let allocator = HierarchicalDRFAllocator::create();
     let master = crate::master::Master::new(master_flags, Box::new(allocator), registrar)?;
@@ -111,19 +123,18 @@ pub fn launch(flags: &Flags) -> Try<Local> {
     let mut status_updates = Vec::new();
     for n in 0..flags.num_slaves {
         let root = format!("{}/agents/{}", flags.work_dir, n);
-        let mut set = FlagSet::<crate::slave::flags::Flags>::new();
-        set.load(
-            None,
-            [
-                "mesos-agent".to_string(),
-                format!("--work_dir={}/work", root),
-                format!("--runtime_dir={}/run", root),
-                format!("--fetcher_cache_dir={}/fetch", root),
-                format!("--launcher_dir={}", launcher_dir),
-            ],
-        )
-        .map_err(|e| stout::Error::new(e.to_string()))?;
-        let agent_flags = set.into_values();
+        let mut propagated = vec![
+            format!("--work_dir={}/work", root),
+            format!("--runtime_dir={}/run", root),
+            format!("--fetcher_cache_dir={}/fetch", root),
+        ];
+        if std::env::var_os("MESOS_LAUNCHER_DIR").is_none() {
+            propagated.push(format!("--launcher_dir={}", launcher_dir));
+        }
+        let agent_flags: crate::slave::flags::Flags = load_from_environment("agent", propagated)?;
+        if let Some(error) = crate::slave::main::unsupported(&agent_flags) {
+            return Err(stout::Error::new(error));
+        }
         let containerizer = Arc::new(MesosContainerizer::create(Options::new(
             agent_flags.work_dir.clone(),
             agent_flags.runtime_dir.clone(),
@@ -145,6 +156,42 @@ pub fn launch(flags: &Flags) -> Try<Local> {
         containerizers,
         _status_updates: status_updates,
     })
+}
+
+/// A local cluster with `mesos-local`'s flags from the `MESOS_*`
+/// environment (`MESOS_NUM_SLAVES`, `MESOS_WORK_DIR`, ...): what a
+/// scheduler driver given `--master=local` starts.
+pub fn launch_from_environment() -> Try<Local> {
+    let flags: Flags = load_from_environment("local", Vec::new())?;
+    launch(&flags)
+}
+
+impl Local {
+    /// Stops the agents, the containers they ran, and the master (Mesos'
+    /// `local::shutdown`): no task outlives the cluster.
+    pub fn shutdown(self) {
+        for agent in &self.agents {
+            libprocess::terminate(agent, true);
+            libprocess::wait(agent.upid(), Some(stout::Duration::from_secs(30)));
+        }
+        for containerizer in &self.containerizers {
+            crate::slave::main::destroy_containers(containerizer.as_ref());
+        }
+        libprocess::terminate(&self.master, true);
+    }
+}
+
+/// `F` from the `MESOS_*` environment, with `propagated` flags over it.
+fn load_from_environment<F: StoutFlags>(what: &str, propagated: Vec<String>) -> Try<F> {
+    let mut set = FlagSet::<F>::new();
+    let args = std::iter::once(format!("mesos-local-{}", what)).chain(propagated);
+    set.load(Some("MESOS_"), args).map_err(|e| {
+        stout::Error::new(format!(
+            "Failed to start a local cluster while loading {} flags from the environment: {}",
+            what, e
+        ))
+    })?;
+    Ok(set.into_values())
 }
 
 /// Runs `mesos-local` until SIGINT or SIGTERM: the process' exit status.
@@ -178,14 +225,6 @@ pub fn run(args: Vec<String>) -> u8 {
     );
     let signal = daemon::wait_for_signal(&signals);
     tracing::info!("Received {}; shutting down", signal);
-    for agent in &local.agents {
-        libprocess::terminate(agent, true);
-        libprocess::wait(agent.upid(), Some(stout::Duration::from_secs(30)));
-    }
-    // No task outlives the cluster.
-    for containerizer in &local.containerizers {
-        crate::slave::main::destroy_containers(containerizer.as_ref());
-    }
-    libprocess::terminate(&local.master, true);
+    local.shutdown();
     0
 }

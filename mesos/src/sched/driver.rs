@@ -12,7 +12,7 @@ use stout::Duration;
 use super::constants::DEFAULT_REGISTRATION_BACKOFF_FACTOR;
 use super::process::{Config, SchedulerProcess};
 use super::Scheduler;
-use crate::master::detector::{self, MasterDetector};
+use crate::master::detector::{self, MasterDetector, StandaloneMasterDetector};
 use crate::offer::Operation;
 use crate::scheduler::OfferConstraints;
 use crate::{
@@ -63,6 +63,8 @@ struct State {
     /// What `start` needs, until it runs.
     unstarted: Option<Unstarted>,
     implicit_acknowledgements: bool,
+    /// The cluster `--master=local` started, stopped with the driver.
+    local: Option<crate::local::Local>,
 }
 
 struct Unstarted {
@@ -83,6 +85,9 @@ enum Master {
 
 impl Drop for Shared {
     fn drop(&mut self) {
+        if let Some(local) = self.state.get_mut().local.take() {
+            local.shutdown();
+        }
         if let Some(pid) = self.state.get_mut().process.take() {
             // Terminates from within, so this works from any thread.
             dispatch(&pid, |_: &mut SchedulerProcess| {
@@ -109,8 +114,10 @@ fn fill_missing_framework_info_fields(framework: &mut FrameworkInfo) {
 
 impl MesosSchedulerDriver {
     /// A driver for `framework` that finds the master at `master`:
-    /// `host:port`, `master@host:port`, or `file://` naming a file that
-    /// holds one of these. (ZooKeeper URLs are not supported yet: `start`
+    /// `host:port`, `master@host:port`, `file://` naming a file that
+    /// holds one of these, or `local`: a master and agents of its own in
+    /// this process, configured as `mesos-local` by the `MESOS_*`
+    /// environment and stopped with the driver. (ZooKeeper URLs are not supported yet: `start`
     /// reports them through [`Scheduler::error`].) With
     /// `implicit_acknowledgements`, the driver acknowledges each status
     /// update once [`Scheduler::status_update`] returns; otherwise the
@@ -167,6 +174,7 @@ impl MesosSchedulerDriver {
                         id,
                     }),
                     implicit_acknowledgements,
+                    local: None,
                 }),
                 running: Arc::new(AtomicBool::new(true)),
                 latch: Arc::new(Latch::new()),
@@ -206,6 +214,21 @@ impl MesosSchedulerDriver {
 
         let detector = match master {
             Master::Detector(detector) => detector,
+            // A cluster of its own, in this process (Mesos' `local`).
+            Master::Text(text) if text == "local" => {
+                match crate::local::launch_from_environment() {
+                    Ok(local) => {
+                        let detector =
+                            Arc::new(StandaloneMasterDetector::with_pid(local.master.upid()));
+                        state.local = Some(local);
+                        detector
+                    }
+                    Err(error) => {
+                        let message = format!("Failed to launch a local cluster: {}", error);
+                        return self.fail_start(state, scheduler, message);
+                    }
+                }
+            }
             Master::Text(text) => match detector::create(&text) {
                 Ok(detector) => detector,
                 Err(error) => {

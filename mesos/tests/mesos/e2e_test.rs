@@ -3,135 +3,11 @@
 //! runs them. Each test waits on what the daemons print, with deadlines.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
 
-use mesos::testing::cluster::TempDir;
-
-const DEADLINE: Duration = Duration::from_secs(60);
-
-fn bin(name: &str) -> String {
-    match name {
-        "mesos-master" => env!("CARGO_BIN_EXE_mesos-master"),
-        "mesos-agent" => env!("CARGO_BIN_EXE_mesos-agent"),
-        "mesos-execute" => env!("CARGO_BIN_EXE_mesos-execute"),
-        "mesos-local" => env!("CARGO_BIN_EXE_mesos-local"),
-        _ => env!("CARGO_BIN_EXE_mesos-executor"),
-    }
-    .to_string()
-}
-
-/// A daemon whose stderr lines are collected as they come.
-struct Daemon {
-    child: Child,
-    lines: Receiver<String>,
-}
-
-impl Daemon {
-    fn start(name: &str, args: &[String]) -> Daemon {
-        let mut child = Command::new(bin(name))
-            .args(args)
-            .env_remove("LIBPROCESS_IP")
-            .env_remove("LIBPROCESS_PORT")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the daemon starts");
-        let stderr = child.stderr.take().expect("stderr");
-        let (sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Daemon { child, lines }
-    }
-
-    /// The first line containing `needle`, waiting at most [`DEADLINE`].
-    fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(_) => {}
-                Err(_) => panic!("no line with '{}' before the deadline", needle),
-            }
-        }
-    }
-
-    fn terminate(&mut self) -> std::process::ExitStatus {
-        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-        self.child.wait().expect("the daemon exits")
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            self.terminate();
-        }
-    }
-}
-
-/// A master and an agent on loopback, on ports the kernel picks.
-struct Cluster {
-    /// Kept running for the test; terminated when dropped.
-    _master: Daemon,
-    agent: Daemon,
-    master_address: String,
-    _work_dir: TempDir,
-}
-
-fn cluster() -> Cluster {
-    let master = Daemon::start(
-        "mesos-master",
-        &[
-            "--ip=127.0.0.1".into(),
-            "--port=0".into(),
-            "--registry=in_memory".into(),
-        ],
-    );
-    let started = master.wait_for("started on master@");
-    let master_address = started
-        .rsplit("master@")
-        .next()
-        .expect("an address")
-        .trim()
-        .to_string();
-    let work_dir = TempDir::new("e2e-agent").expect("a work directory");
-    let launcher_dir = std::path::Path::new(&bin("mesos-executor"))
-        .parent()
-        .expect("a directory")
-        .to_string_lossy()
-        .into_owned();
-    let agent = Daemon::start(
-        "mesos-agent",
-        &[
-            format!("--master={}", master_address),
-            "--ip=127.0.0.1".into(),
-            "--port=0".into(),
-            format!("--work_dir={}", work_dir.path()),
-            // Its own, or agents of other tests would take its containers
-            // for orphans when they recover.
-            format!("--runtime_dir={}/run", work_dir.path()),
-            format!("--launcher_dir={}", launcher_dir),
-            "--resources=cpus:2;mem:1024;disk:1024;ports:[31000-32000]".into(),
-            "--no-switch_user".into(),
-        ],
-    );
-    agent.wait_for("Registered with master");
-    Cluster {
-        _master: master,
-        agent,
-        master_address,
-        _work_dir: work_dir,
-    }
-}
+use crate::e2e_helpers::{
+    bin, cluster, cluster_with_resources, local, processes_running, Cluster, Killed,
+};
 
 fn execute(cluster: &Cluster, name: &str, command: &str, extra: &[&str]) -> Output {
     let mut args = vec![
@@ -145,30 +21,6 @@ fn execute(cluster: &Cluster, name: &str, command: &str, extra: &[&str]) -> Outp
         .args(&args)
         .output()
         .expect("mesos-execute runs")
-}
-
-/// The processes whose command line is exactly `command` (the task's
-/// own process, not the shell or tools that name it).
-fn processes_running(command: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        if cmdline.trim_end() == command {
-            found.push(cmdline);
-        }
-    }
-    found
-}
-
-/// A child killed when dropped, so a failing test leaves nothing behind.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]
@@ -267,36 +119,16 @@ fn sigterm_to_the_agent_leaves_no_task_behind() {
 
 #[test]
 fn mesos_local_runs_a_task_on_its_agents() {
-    let work_dir = TempDir::new("e2e-local").expect("a work directory");
-    let mut local = Killed(
-        Command::new(bin("mesos-local"))
-            .args([
-                "--ip=127.0.0.1".to_string(),
-                "--port=0".to_string(),
-                "--num_slaves=2".to_string(),
-                format!("--work_dir={}", work_dir.path()),
-                "--quiet".to_string(),
-            ])
-            .env_remove("LIBPROCESS_IP")
-            .env_remove("LIBPROCESS_PORT")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("mesos-local runs"),
+    let mut local = local(2, &[]);
+    assert!(
+        local.first.contains("a master and 2 agent(s)"),
+        "{}",
+        local.first
     );
-    let mut stdout = BufReader::new(local.0.stdout.take().expect("stdout"));
-    let mut first = String::new();
-    stdout.read_line(&mut first).expect("its first line");
-    let address = first
-        .trim()
-        .rsplit(" at ")
-        .next()
-        .expect("an address")
-        .to_string();
-    assert!(first.contains("a master and 2 agent(s)"), "{}", first);
 
     let output = Command::new(bin("mesos-execute"))
         .args([
-            format!("--master={}", address),
+            format!("--master={}", local.address),
             "--name=local".to_string(),
             "--command=echo local".to_string(),
             "--quiet".to_string(),
@@ -307,7 +139,67 @@ fn mesos_local_runs_a_task_on_its_agents() {
     assert!(output.status.success(), "{}", printed);
     assert!(printed.contains("Received status update TASK_FINISHED for task 'local'"));
 
-    let pid = nix::unistd::Pid::from_raw(local.0.id() as i32);
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("a signal");
-    assert!(local.0.wait().expect("mesos-local exits").success());
+    assert!(local.daemon.terminate().success());
+}
+
+/// An example framework runs 10 tasks to TASK_FINISHED: `test-framework`
+/// against the master and agent binaries, its tasks on `test-executor`
+/// (a custom executor on the executor driver), and exits 0.
+#[test]
+fn an_example_framework_runs_10_tasks_to_finished() {
+    let cluster = cluster_with_resources("cpus:10;mem:2048;disk:1024;ports:[31000-32000]");
+    let output = Command::new(bin("test-framework"))
+        .args([
+            format!("--master={}", cluster.master_address),
+            "--num_tasks=10".to_string(),
+            "--quiet".to_string(),
+        ])
+        .env_remove("MESOS_HELPER_DIR")
+        .output()
+        .expect("test-framework runs");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", printed);
+    for task in 0..10 {
+        for state in ["TASK_RUNNING", "TASK_FINISHED"] {
+            let line = format!("Task {} is in state {}\n", task, state);
+            assert_eq!(printed.matches(&line).count(), 1, "{}", printed);
+        }
+    }
+    assert!(!printed.contains("Task 10 "), "{}", printed);
+    // The executors ran in the agent's sandboxes, and said so.
+    let stdout = std::fs::read_dir(format!("{}/slaves", cluster.work_dir.path()))
+        .expect("the agent's sandboxes")
+        .flatten()
+        .flat_map(|agent| {
+            std::fs::read_dir(agent.path().join("frameworks"))
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|framework| {
+            framework
+                .path()
+                .join("executors/default/runs/latest/stdout")
+        })
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .collect::<String>();
+    assert_eq!(stdout.matches("Finishing task").count(), 10, "{}", stdout);
+}
+
+/// `long-lived-framework` keeps launching tasks on one executor: they run
+/// and finish, until SIGTERM stops it, cleanly.
+#[test]
+fn the_long_lived_framework_runs_tasks_until_stopped() {
+    let cluster = cluster();
+    let mut framework = crate::e2e_helpers::Daemon::spawn(
+        Command::new(bin("long-lived-framework"))
+            .arg(format!("--master={}", cluster.master_address))
+            .env_remove("MESOS_HELPER_DIR"),
+        false,
+    );
+    framework.wait_for("Subscribed with ID");
+    framework.wait_for("Task 0 is in state TASK_RUNNING");
+    framework.wait_for("Task 1 is in state TASK_RUNNING");
+    framework.wait_for("is in state TASK_FINISHED");
+    assert!(framework.terminate().success());
 }

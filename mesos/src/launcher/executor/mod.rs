@@ -18,7 +18,6 @@
 mod flags;
 mod process;
 mod state;
-mod status;
 
 use std::collections::BTreeMap;
 

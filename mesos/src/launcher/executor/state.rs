@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use libprocess::Time;
 use stout::Duration;
 
-use super::status::{succeeded, wstringify};
+use crate::common::status_utils::{succeeded, wstringify};
 use crate::v1::executor::{call, event, Call, Event};
 use crate::v1::{
     check_info, check_status_info, environment, framework_info, task_status, CheckStatusInfo,

@@ -309,14 +309,17 @@ fn kill_before_launch() {
 
 #[test]
 fn exit_statuses() {
-    assert_eq!("exited with status 0", super::super::status::wstringify(0));
+    assert_eq!(
+        "exited with status 0",
+        crate::common::status_utils::wstringify(0)
+    );
     assert_eq!(
         "exited with status 3",
-        super::super::status::wstringify(3 << 8)
+        crate::common::status_utils::wstringify(3 << 8)
     );
     assert_eq!(
         "terminated with signal Terminated",
-        super::super::status::wstringify(libc_signal::SIGTERM)
+        crate::common::status_utils::wstringify(libc_signal::SIGTERM)
     );
     assert!(succeeded(0));
     assert!(!succeeded(1 << 8));

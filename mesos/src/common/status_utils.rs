@@ -1,8 +1,9 @@
-//! Wait statuses in words, as stout's `WSTRINGIFY` gives them:
+//! Wait statuses in words (Mesos' `common/status_utils.hpp`), as
+//! `WSTRINGIFY` gives them:
 //! `exited with status 3`, `terminated with signal Killed`.
 
 /// `status` (a `waitpid` status) as Mesos words it after "Command ".
-pub(crate) fn wstringify(status: i32) -> String {
+pub fn wstringify(status: i32) -> String {
     let signal = status & 0x7f;
     if signal == 0 {
         format!("exited with status {}", (status >> 8) & 0xff)
@@ -14,7 +15,7 @@ pub(crate) fn wstringify(status: i32) -> String {
 }
 
 /// Whether `status` is a normal exit with status 0 (`WSUCCEEDED`).
-pub(crate) fn succeeded(status: i32) -> bool {
+pub fn succeeded(status: i32) -> bool {
     status & 0x7f == 0 && (status >> 8) & 0xff == 0
 }
 
