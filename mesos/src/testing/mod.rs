@@ -17,4 +17,4 @@ pub use containerizer::TestContainerizer;
 pub use defaults::*;
 pub use executor::{send_status_update_from_task, send_status_update_from_task_id, MockExecutor};
 pub use mock::Expectations;
-pub use scheduler::MockScheduler;
+pub use scheduler::{decline_offers, launch_tasks, MockScheduler};

@@ -2,6 +2,7 @@
 
 mod agent_helpers;
 mod call_matchers_test;
+mod cluster_helpers;
 mod cluster_test;
 mod driver_helpers;
 mod fake_agent;
@@ -35,6 +36,7 @@ mod logging_test;
 mod master_allocator_test;
 mod master_detector_test;
 mod master_flags_test;
+mod master_protocol_test;
 mod master_state_test;
 mod master_test;
 mod mesos_containerizer_test;
