@@ -3,7 +3,6 @@
 mod agent_helpers;
 mod call_matchers_test;
 mod cluster_helpers;
-mod cluster_test;
 mod driver_helpers;
 mod fake_agent;
 mod helpers;
@@ -68,6 +67,7 @@ mod schemas_test;
 mod shared_resources_test;
 mod shrink_volume_operation_validation_test;
 mod slave_flags_test;
+mod slave_protocol_test;
 mod slave_test;
 mod task_group_validation_test;
 mod task_status_update_manager_test;
