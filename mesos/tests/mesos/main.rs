@@ -32,6 +32,7 @@ mod id_test;
 mod json_test;
 mod limits_test;
 mod logging_test;
+mod malformed_input_test;
 mod master_allocator_test;
 mod master_detector_test;
 mod master_flags_test;
