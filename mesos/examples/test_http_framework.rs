@@ -43,6 +43,9 @@ enum State {
     Initializing,
     Subscribed,
     Disconnected,
+    /// TEARDOWN sent: the master closes the stream, and the library's
+    /// reconnection must not subscribe the removed framework again.
+    TearingDown,
 }
 
 struct HttpScheduler {
@@ -76,6 +79,10 @@ impl Framework for HttpScheduler {
     }
 
     fn disconnected(&mut self) {
+        if self.state == State::TearingDown {
+            // The master closes the stream once it removed the framework.
+            return libprocess::terminate(self.self_pid(), false);
+        }
         self.state = State::Disconnected;
     }
 
@@ -149,7 +156,7 @@ fn print_failure(failure: &event::Failure) {
 
 impl HttpScheduler {
     fn register(&mut self) {
-        if self.state == State::Subscribed {
+        if matches!(self.state, State::Subscribed | State::TearingDown) {
             return;
         }
         if let Some(mesos) = &self.mesos {
@@ -257,6 +264,7 @@ impl HttpScheduler {
         let Some(mesos) = &self.mesos else {
             return libprocess::terminate(pid, false);
         };
+        self.state = State::TearingDown;
         let teardown = http_scheduler::call(&self.framework, call::Type::Teardown);
         mesos
             .call(teardown)

@@ -5,6 +5,7 @@ pub mod attributes;
 pub mod evolve;
 pub mod http;
 pub mod id;
+pub mod messages;
 pub mod protobuf_utils;
 pub mod recordio;
 pub mod resource_quantities;

@@ -252,6 +252,8 @@ impl Master {
             TaskState::TaskLost => self.metrics.tasks_lost.increment(),
             _ => {}
         }
+        self.metrics
+            .increment_tasks_states(state as i32, Source::Master as i32, reason as i32);
         self.forward(&update, None, framework_id);
     }
 

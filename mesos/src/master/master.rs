@@ -369,17 +369,20 @@ where
     M: ProtobufMessage,
     F: FnMut(&mut Master, &UPID, M) + Send + 'static,
 {
-    handlers.install_protobuf(move |master: &mut Master, from: &UPID, message: M| {
-        if !master.is_recovered() {
-            tracing::info!(
-                "Dropping '{}' message since not recovered yet",
-                libprocess::name_of::<M>()
-            );
-            master.metrics.dropped_messages.increment();
-            return;
-        }
-        handler(master, from, message)
-    });
+    crate::common::messages::install(
+        handlers,
+        move |master: &mut Master, from: &UPID, message: M| {
+            if !master.is_recovered() {
+                tracing::info!(
+                    "Dropping '{}' message since not recovered yet",
+                    libprocess::name_of::<M>()
+                );
+                master.metrics.dropped_messages.increment();
+                return;
+            }
+            handler(master, from, message)
+        },
+    );
 }
 
 impl Process for Master {

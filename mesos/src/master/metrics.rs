@@ -2,10 +2,14 @@
 //! handlers bump, and gauges read from the master's state when a snapshot
 //! is taken.
 
+use std::collections::HashMap;
+
 use libprocess::metrics::{self, Counter, PullGauge};
 use libprocess::{dispatch, PID};
 
 use super::Master;
+use crate::task_status::{Reason, Source};
+use crate::TaskState;
 
 macro_rules! counters {
     ($($field:ident),* $(,)?) => {
@@ -17,6 +21,8 @@ macro_rules! counters {
                 pub $field: Counter,
             )*
             gauges: Vec<PullGauge>,
+            /// `master/<state>/<source>/<reason>`, added as first seen.
+            tasks_states: HashMap<(i32, i32, i32), Counter>,
         }
 
         impl Metrics {
@@ -24,6 +30,7 @@ macro_rules! counters {
                 Metrics {
                     $($field: Counter::new(concat!("master/", stringify!($field))),)*
                     gauges: Vec::new(),
+                    tasks_states: HashMap::new(),
                 }
             }
 
@@ -121,9 +128,45 @@ impl Metrics {
         }
     }
 
+    /// Mesos' `incrementTasksStates`: counts a task reaching `state`
+    /// from `source` for `reason` (enum values as on the wire), under
+    /// `master/task_lost/source_master/reason_invalid_offers` and the like.
+    pub(super) fn increment_tasks_states(&mut self, state: i32, source: i32, reason: i32) {
+        let counter = self
+            .tasks_states
+            .entry((state, source, reason))
+            .or_insert_with(|| {
+                let name = |known: Option<&str>, value: i32| {
+                    known.map_or_else(|| value.to_string(), str::to_lowercase)
+                };
+                let counter = Counter::new(format!(
+                    "master/{}/{}/{}",
+                    name(
+                        TaskState::try_from(state).ok().map(|s| s.as_str_name()),
+                        state
+                    ),
+                    name(
+                        Source::try_from(source).ok().map(|s| s.as_str_name()),
+                        source
+                    ),
+                    name(
+                        Reason::try_from(reason).ok().map(|r| r.as_str_name()),
+                        reason
+                    ),
+                ));
+                metrics::add(counter.clone());
+                counter
+            });
+        counter.increment();
+    }
+
     /// Unregisters everything (the master is going away).
     pub(super) fn unregister(&self) {
-        for counter in self.each_counter() {
+        for counter in self
+            .each_counter()
+            .into_iter()
+            .chain(self.tasks_states.values())
+        {
             metrics::remove(counter);
         }
         for gauge in &self.gauges {

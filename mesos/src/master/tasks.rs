@@ -239,6 +239,13 @@ impl Master {
         if let Some(counter) = counter {
             counter.increment();
         }
+        if let Some(reason) = status.reason {
+            self.metrics.increment_tasks_states(
+                status.state,
+                status.source.unwrap_or_default(),
+                reason,
+            );
+        }
     }
 
     /// Removes the task from its agent and framework (Mesos'

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use libprocess::{Handlers, Process, RouteOptions, SelfPid, PID, UPID};
 
+use crate::common::messages::install;
 use crate::internal::{
     ExecutorToFrameworkMessage, FrameworkToExecutorMessage, KillTaskMessage, PingSlaveMessage,
     RegisterExecutorMessage, RunTaskMessage, ShutdownExecutorMessage, ShutdownFrameworkMessage,
@@ -35,41 +36,58 @@ impl Process for Slave {
             libprocess::dispatch(&forward_to, move |slave: &mut Slave| slave.forward(update));
         }));
 
-        handlers.install_protobuf(|s: &mut Slave, from, m: SlaveRegisteredMessage| {
-            s.registered(from, m)
+        install(
+            handlers,
+            |s: &mut Slave, from, m: SlaveRegisteredMessage| s.registered(from, m),
+        );
+        install(
+            handlers,
+            |s: &mut Slave, from, m: SlaveReregisteredMessage| s.reregistered(from, m),
+        );
+        install(handlers, |s: &mut Slave, from, m: RunTaskMessage| {
+            s.run_task(from, m)
         });
-        handlers.install_protobuf(|s: &mut Slave, from, m: SlaveReregisteredMessage| {
-            s.reregistered(from, m)
+        install(handlers, |s: &mut Slave, from, m: KillTaskMessage| {
+            s.kill_task(from, m)
         });
-        handlers.install_protobuf(|s: &mut Slave, from, m: RunTaskMessage| s.run_task(from, m));
-        handlers.install_protobuf(|s: &mut Slave, from, m: KillTaskMessage| s.kill_task(from, m));
-        handlers.install_protobuf(|s: &mut Slave, from, m: ShutdownExecutorMessage| {
-            s.shutdown_executor(from, m)
+        install(
+            handlers,
+            |s: &mut Slave, from, m: ShutdownExecutorMessage| s.shutdown_executor(from, m),
+        );
+        install(
+            handlers,
+            |s: &mut Slave, from, m: ShutdownFrameworkMessage| s.shutdown_framework(from, m),
+        );
+        install(
+            handlers,
+            |s: &mut Slave, _, m: FrameworkToExecutorMessage| s.scheduler_message(m),
+        );
+        install(handlers, |s: &mut Slave, _, m: UpdateFrameworkMessage| {
+            s.update_framework(m)
         });
-        handlers.install_protobuf(|s: &mut Slave, from, m: ShutdownFrameworkMessage| {
-            s.shutdown_framework(from, m)
-        });
-        handlers.install_protobuf(|s: &mut Slave, _, m: FrameworkToExecutorMessage| {
-            s.scheduler_message(m)
-        });
-        handlers
-            .install_protobuf(|s: &mut Slave, _, m: UpdateFrameworkMessage| s.update_framework(m));
-        handlers.install_protobuf(
+        install(
+            handlers,
             |s: &mut Slave, from, m: StatusUpdateAcknowledgementMessage| {
                 s.status_update_acknowledgement(from, m)
             },
         );
-        handlers.install_protobuf(|s: &mut Slave, from, m: RegisterExecutorMessage| {
-            s.register_executor(from, m)
-        });
-        handlers.install_protobuf(|s: &mut Slave, _, m: StatusUpdateMessage| {
+        install(
+            handlers,
+            |s: &mut Slave, from, m: RegisterExecutorMessage| s.register_executor(from, m),
+        );
+        install(handlers, |s: &mut Slave, _, m: StatusUpdateMessage| {
             s.status_update_message(m)
         });
-        handlers.install_protobuf(|s: &mut Slave, _, m: ExecutorToFrameworkMessage| {
-            s.executor_message(m)
+        install(
+            handlers,
+            |s: &mut Slave, _, m: ExecutorToFrameworkMessage| s.executor_message(m),
+        );
+        install(handlers, |s: &mut Slave, from, m: ShutdownMessage| {
+            s.shutdown(from, m)
         });
-        handlers.install_protobuf(|s: &mut Slave, from, m: ShutdownMessage| s.shutdown(from, m));
-        handlers.install_protobuf(|s: &mut Slave, from, m: PingSlaveMessage| s.ping(from, m));
+        install(handlers, |s: &mut Slave, from, m: PingSlaveMessage| {
+            s.ping(from, m)
+        });
 
         handlers.route_with(
             "/api/v1/executor",

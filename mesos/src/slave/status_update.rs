@@ -172,7 +172,7 @@ impl Slave {
             && matches!(status.state(), TaskState::TaskDropped | TaskState::TaskLost)
             && status.source() == Source::Slave;
         if queued || dropped_by_agent {
-            self.apply_status_update(update, source, executor_id, None);
+            self.apply_status_update(update, source, executor_id, Future::ready(None));
             return;
         }
 
@@ -183,25 +183,31 @@ impl Slave {
             .and_then(|s| s.container_id.clone())
             .unwrap_or_else(|| executor.container_id.clone());
         let pid = self.self_pid();
-        self.containerizer.status(&container_id).on_any(defer(
-            &pid,
-            move |slave: &mut Slave, container_status: Future<ContainerStatus>| {
-                slave.apply_status_update(update, source, executor_id, Some(container_status))
-            },
-        ));
+        self.containerizer
+            .status(&container_id)
+            .map(Some)
+            .on_any(libprocess::defer!(
+                pid,
+                Slave::apply_status_update,
+                update,
+                source,
+                executor_id,
+                _
+            ));
     }
 
-    /// Mesos' `_statusUpdate`: the container's status into the update,
-    /// the task's new state, and for a terminal state, the container
-    /// shrunk to the remaining tasks.
-    fn apply_status_update(
+    /// Mesos' `_statusUpdate`: the container's status (when there is one)
+    /// into the update, the task's new state, and for a terminal state,
+    /// the container shrunk to the remaining tasks. Dispatched by name,
+    /// for tests to await.
+    pub fn apply_status_update(
         &mut self,
         mut update: StatusUpdate,
         source: UpdateSource,
         executor_id: ExecutorId,
-        container_status: Option<Future<ContainerStatus>>,
+        container_status: Future<Option<ContainerStatus>>,
     ) {
-        if let Some(container_status) = container_status.as_ref().and_then(|f| f.value()) {
+        if let Some(Some(container_status)) = container_status.value() {
             let ip = self.self_pid().upid().address().ip().to_string();
             let status = update
                 .status
@@ -437,7 +443,7 @@ impl Slave {
 
     /// `StatusUpdateAcknowledgementMessage`: from the master (or, for
     /// updates the agent sent itself, another agent process).
-    pub(crate) fn status_update_acknowledgement(
+    pub fn status_update_acknowledgement(
         &mut self,
         from: &UPID,
         message: StatusUpdateAcknowledgementMessage,
@@ -476,24 +482,28 @@ impl Slave {
         let (task_id, framework_id) = (message.task_id, message.framework_id);
         self.status_updates
             .acknowledgement(&task_id, &framework_id, uuid)
-            .on_any(defer(
-                &pid,
-                move |slave: &mut Slave, future: Future<bool>| {
-                    slave.acknowledged(future, &task_id, &framework_id, uuid)
-                },
+            .on_any(libprocess::defer!(
+                pid,
+                Slave::acknowledged,
+                _,
+                task_id,
+                framework_id,
+                uuid
             ));
     }
 
     /// Mesos' `_statusUpdateAcknowledgement`: a terminal task whose
     /// stream is done completes; an ended executor with nothing left goes,
-    /// and so does an idle framework.
-    fn acknowledged(
+    /// and so does an idle framework. Dispatched by name, for tests to
+    /// await.
+    pub fn acknowledged(
         &mut self,
         future: Future<bool>,
-        task_id: &TaskId,
-        framework_id: &FrameworkId,
+        task_id: TaskId,
+        framework_id: FrameworkId,
         uuid: stout::Uuid,
     ) {
+        let (task_id, framework_id) = (&task_id, &framework_id);
         let Some(more) = future.value().copied() else {
             tracing::error!(
                 "Failed to handle status update acknowledgement (UUID: {}) for task {} of \

@@ -19,4 +19,4 @@ pub use defaults::*;
 pub use executor::{send_status_update_from_task, send_status_update_from_task_id, MockExecutor};
 pub use http_scheduler::{test_mesos, MockHttpScheduler};
 pub use mock::Expectations;
-pub use scheduler::MockScheduler;
+pub use scheduler::{decline_offers, launch_tasks, MockScheduler};

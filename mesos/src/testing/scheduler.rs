@@ -1,8 +1,12 @@
 //! Mesos' `MockScheduler`: a scheduler whose every callback is an
 //! [`Expectations`], for tests to await or act on.
 
+use crate::common::resources::Resources;
 use crate::sched::{MesosSchedulerDriver, Scheduler};
-use crate::{ExecutorId, FrameworkId, MasterInfo, Offer, OfferId, SlaveId, TaskStatus};
+use crate::{
+    resource, ExecutorId, ExecutorInfo, Filters, FrameworkId, MasterInfo, Offer, OfferId, SlaveId,
+    TaskId, TaskInfo, TaskStatus,
+};
 
 use super::Expectations;
 
@@ -102,5 +106,72 @@ impl Scheduler for MockScheduler {
 
     fn error(&mut self, driver: &MesosSchedulerDriver, message: &str) {
         self.error.call(driver, message.to_string());
+    }
+}
+
+/// Mesos' `LaunchTasks(executor, tasks, cpus, mem, role)`: an action for
+/// `resource_offers` that launches, across the offers, up to `tasks`
+/// tasks of `executor`, each with `cpus` and `mem` (reserved to `role`
+/// unless it is `*`), on every offer (an offer with no room is declined
+/// by launching nothing on it).
+pub fn launch_tasks(
+    executor: ExecutorInfo,
+    tasks: usize,
+    cpus: f64,
+    mem: f64,
+    role: &str,
+) -> impl FnMut(&MesosSchedulerDriver, Vec<Offer>) + Send + 'static {
+    let role = role.to_string();
+    move |driver, offers| {
+        let mut launched = 0;
+        for offer in &offers {
+            let Ok(mut wanted) = Resources::parse(&format!("cpus:{};mem:{}", cpus, mem)) else {
+                return;
+            };
+            if offer
+                .resources
+                .first()
+                .is_some_and(|r| r.allocation_info.is_some())
+            {
+                wanted.allocate(&role);
+            }
+            if role != "*" {
+                wanted = wanted.push_reservation(&resource::ReservationInfo {
+                    r#type: Some(resource::reservation_info::Type::Static as i32),
+                    role: Some(role.clone()),
+                    ..resource::ReservationInfo::default()
+                });
+            }
+            let mut remaining = Resources::from(offer.resources.as_slice());
+            let mut infos = Vec::new();
+            while launched < tasks && remaining.to_unreserved().contains(&wanted.to_unreserved()) {
+                let Some(resources) = remaining.find(&wanted) else {
+                    break;
+                };
+                remaining -= resources.clone();
+                infos.push(TaskInfo {
+                    name: "TestTask".to_string(),
+                    task_id: TaskId {
+                        value: libprocess::random::uuid().to_string(),
+                    },
+                    slave_id: offer.slave_id.clone(),
+                    executor: Some(executor.clone()),
+                    resources: resources.to_vec(),
+                    ..TaskInfo::default()
+                });
+                launched += 1;
+            }
+            driver.launch_tasks(vec![offer.id.clone()], infos, Filters::default());
+        }
+    }
+}
+
+/// Mesos' `DeclineOffers()`: an action for `resource_offers` that
+/// declines every offer.
+pub fn decline_offers() -> impl FnMut(&MesosSchedulerDriver, Vec<Offer>) + Send + 'static {
+    |driver, offers| {
+        for offer in offers {
+            driver.decline_offer(offer.id, Filters::default());
+        }
     }
 }

@@ -9,21 +9,28 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use libprocess::{post, Future, Process, Promise, ProtobufMessage, PID, UPID};
-use mesos::internal::StatusUpdate;
+use libprocess::testing::{await_ready, future_protobuf, ANY};
+use libprocess::{dispatch, post, Clock, Future, Process, Promise, ProtobufMessage, PID, UPID};
+use mesos::common::protobuf_utils::{create_status_update, StatusUpdateOptions};
+use mesos::internal::{
+    MasterSlaveConnection, RegisterSlaveMessage, RunTaskMessage, SlaveRegisteredMessage,
+    StatusUpdate, StatusUpdateMessage,
+};
 use mesos::master::detector::StandaloneMasterDetector;
 use mesos::slave::containerizer::{Containerizer, LaunchResult};
 use mesos::slave::flags::Flags;
 use mesos::slave::resources::HostResources;
 use mesos::slave::state::SlaveState;
 use mesos::slave::status_update_manager::{Forward, StatusUpdateManager};
-use mesos::slave::{ContainerConfig, ContainerTermination, Slave};
+use mesos::slave::{ContainerConfig, ContainerTermination, Slave, SlaveState as AgentState};
+use mesos::task_status::Source;
 use mesos::{
-    ContainerId, ContainerStatus, ExecutorId, FrameworkId, ResourceStatistics, Resources, SlaveId,
-    TaskId,
+    framework_info, CommandInfo, ContainerId, ContainerStatus, ExecutorId, ExecutorInfo,
+    FrameworkId, FrameworkInfo, ResourceStatistics, Resources, SlaveId, TaskId, TaskInfo,
+    TaskState,
 };
 use parking_lot::Mutex;
-use stout::{Bytes, FlagSet};
+use stout::{Bytes, Duration, FlagSet};
 
 /// A launch the containerizer was asked for.
 #[derive(Clone, Debug)]
@@ -369,5 +376,149 @@ pub(crate) fn start_agent(configure: impl FnOnce(&mut Flags)) -> TestAgent {
         status_updates,
         detector,
         work_dir,
+    }
+}
+
+// The IDs, infos and messages of the agent's tests (Mesos' IDs from
+// `slave_tests.cpp`).
+
+pub(crate) const FRAMEWORK_ID: &str = "20141010-221431-251662764-60288-32120-0000";
+pub(crate) const SLAVE_ID: &str = "20141010-221431-251662764-60288-32120-S0";
+
+pub(crate) fn slave_id() -> SlaveId {
+    SlaveId {
+        value: SLAVE_ID.to_string(),
+    }
+}
+
+pub(crate) fn framework_id() -> FrameworkId {
+    FrameworkId {
+        value: FRAMEWORK_ID.to_string(),
+    }
+}
+
+/// Mesos' `DEFAULT_FRAMEWORK_INFO`, with an ID.
+pub(crate) fn framework_info() -> FrameworkInfo {
+    let mut capability = framework_info::Capability::default();
+    capability.set_type(framework_info::capability::Type::MultiRole);
+    FrameworkInfo {
+        user: "nobody".to_string(),
+        name: "default".to_string(),
+        id: Some(framework_id()),
+        roles: vec!["*".to_string()],
+        capabilities: vec![capability],
+        ..FrameworkInfo::default()
+    }
+}
+
+pub(crate) fn task_resources() -> Vec<mesos::Resource> {
+    let mut resources = Resources::parse("cpus:0.1;mem:32").expect("resources");
+    resources.allocate("*");
+    resources.to_vec()
+}
+
+/// Mesos' `echoAuthorCommand()`.
+pub(crate) fn echo_author_command() -> CommandInfo {
+    CommandInfo {
+        shell: Some(false),
+        value: Some("/bin/echo".to_string()),
+        arguments: vec!["/bin/echo".to_string(), "--author".to_string()],
+        ..CommandInfo::default()
+    }
+}
+
+pub(crate) fn command_task(id: &str) -> TaskInfo {
+    TaskInfo {
+        name: "task".to_string(),
+        task_id: TaskId {
+            value: id.to_string(),
+        },
+        slave_id: slave_id(),
+        resources: task_resources(),
+        command: Some(CommandInfo {
+            value: Some("sleep 10".to_string()),
+            ..CommandInfo::default()
+        }),
+        ..TaskInfo::default()
+    }
+}
+
+/// Mesos' `DEFAULT_EXECUTOR_INFO`.
+pub(crate) fn default_executor_info() -> ExecutorInfo {
+    ExecutorInfo {
+        executor_id: ExecutorId {
+            value: "default".to_string(),
+        },
+        framework_id: Some(framework_id()),
+        command: Some(CommandInfo {
+            value: Some("exit 1".to_string()),
+            ..CommandInfo::default()
+        }),
+        ..ExecutorInfo::default()
+    }
+}
+
+pub(crate) fn run_task_message(task: TaskInfo) -> RunTaskMessage {
+    RunTaskMessage {
+        framework: framework_info(),
+        pid: Some("scheduler-1@127.0.0.1:1".to_string()),
+        task,
+        ..RunTaskMessage::default()
+    }
+}
+
+/// Lets the agent register: answers its `RegisterSlaveMessage` with
+/// `SlaveRegisteredMessage`, pings expected every `ping_timeout` seconds.
+pub(crate) fn register(agent: &TestAgent, ping_timeout: f64) -> RegisterSlaveMessage {
+    let register = future_protobuf::<RegisterSlaveMessage>(ANY, agent.master.upid());
+    Clock::settle();
+    Clock::advance(Duration::from_secs(1));
+    let message = await_ready(&register);
+    send_as(
+        agent.master.upid(),
+        agent.slave.upid(),
+        &SlaveRegisteredMessage {
+            slave_id: slave_id(),
+            connection: Some(MasterSlaveConnection {
+                total_ping_timeout_seconds: Some(ping_timeout),
+            }),
+        },
+    );
+    Clock::settle();
+    message
+}
+
+pub(crate) fn state(agent: &TestAgent) -> AgentState {
+    await_ready(&dispatch(&agent.slave, |s: &mut Slave| s.state()))
+}
+
+/// The status the master got in the next forwarded update.
+pub(crate) fn next_update(agent: &TestAgent) -> libprocess::Future<StatusUpdateMessage> {
+    future_protobuf::<StatusUpdateMessage>(ANY, agent.master.upid())
+}
+
+/// An update from an executor driver, as the driver makes it.
+pub(crate) fn executor_update(
+    task_id: &str,
+    state: TaskState,
+    executor: &UPID,
+) -> StatusUpdateMessage {
+    let mut update = create_status_update(
+        &framework_id(),
+        Some(slave_id()),
+        &TaskId {
+            value: task_id.to_string(),
+        },
+        state,
+        Source::Executor,
+        Some(libprocess::random::uuid()),
+        StatusUpdateOptions::default(),
+    );
+    update.executor_id = Some(ExecutorId {
+        value: task_id.to_string(),
+    });
+    StatusUpdateMessage {
+        update,
+        pid: Some(executor.to_string()),
     }
 }

@@ -1,718 +1,490 @@
-//! Ports of Mesos' `MasterTest` that run without real agents or drivers:
-//! stand-in processes send the protobufs an agent or a scheduler driver
-//! sends, and the test awaits what the master sends back.
+//! Mesos' `MasterTest` (`src/tests/master_tests.cpp`) on the in-process
+//! cluster: the real master and agent, the scheduler driver with a mock
+//! scheduler, mock executors behind real executor drivers in the test
+//! containerizer.
 
-use libprocess::testing::{self, ANY};
-use libprocess::{spawn, terminate, Clock};
+use libprocess::testing::{self as lp, await_ready, ANY};
+use libprocess::{dispatch, Clock};
 use mesos::internal::{
-    ExecutorToFrameworkMessage, ExitedExecutorMessage, FrameworkErrorMessage,
-    FrameworkReregisteredMessage, FrameworkToExecutorMessage, KillTaskMessage, LaunchTasksMessage,
-    LostSlaveMessage, RegisterFrameworkMessage, RescindResourceOfferMessage, ResourceOffersMessage,
-    RunTaskMessage, ShutdownExecutorMessage, ShutdownFrameworkMessage, SlaveRegisteredMessage,
-    StatusUpdateAcknowledgementMessage, StatusUpdateMessage,
+    RescindResourceOfferMessage, RunTaskMessage, StatusUpdateAcknowledgementMessage,
 };
-use mesos::master::Flags;
-use mesos::scheduler::call::{self, Acknowledge, Decline, Kill, Message, Shutdown};
+use mesos::master::allocator::HierarchicalAllocatorProcess;
+use mesos::master::Master as MasterProcess;
+use mesos::scheduler::{call, Call};
 use mesos::task_status::{Reason, Source};
-use mesos::{ExecutorId, ExecutorInfo, Filters, Resources, TaskId, TaskState};
-use stout::Duration;
-
-use crate::master_helpers::*;
+use mesos::testing::cluster::{create_master_flags, Master, Slave};
+use mesos::testing::{
+    create_executor_info, default_executor_id, default_executor_info, future_call,
+    send_status_update_from_task, send_status_update_from_task_id, MockExecutor, MockScheduler,
+    TestContainerizer,
+};
+use mesos::{Filters, Resources, TaskId, TaskInfo, TaskState};
 
 /// The read endpoints, on the whole cluster over loopback.
 mod endpoints;
 
-/// The update an agent forwards for a task, with a UUID, and the agent's
-/// pid to acknowledge to.
-fn agent_update(
-    agent: &libprocess::UPID,
-    framework_id: &mesos::FrameworkId,
-    slave_id: &mesos::SlaveId,
-    task_id: &str,
-    state: TaskState,
-) -> StatusUpdateMessage {
-    let update = mesos::common::protobuf_utils::create_status_update(
-        framework_id,
-        Some(slave_id.clone()),
-        &TaskId {
-            value: task_id.to_string(),
-        },
-        state,
-        Source::Executor,
-        Some(libprocess::random::uuid()),
-        Default::default(),
-    );
-    StatusUpdateMessage {
-        update,
-        pid: Some(agent.to_string()),
-    }
-}
-
-#[test]
-fn agent_registration_ids() {
-    let cluster = Cluster::with_defaults();
-    let master_id = cluster.inspect(|m| m.info().id.clone());
-    let (_, first) = cluster.register_agent("cpus:2;mem:1024");
-    let (_, second) = cluster.register_agent("cpus:2;mem:1024");
-    assert_eq!(first.value, format!("{}-S0", master_id));
-    assert_eq!(second.value, format!("{}-S1", master_id));
-    let registered = cluster.inspect(|m| m.slaves().registered.len());
-    assert_eq!(registered, 2);
-    let admitted = cluster.registry().slaves.expect("slaves").slaves;
-    assert_eq!(admitted.len(), 2);
-}
-
-#[test]
-fn agent_registration_resends_acknowledgement() {
-    let cluster = Cluster::with_defaults();
-    let (agent, slave_id) = cluster.register_agent("cpus:1;mem:512");
-    let again = testing::future_protobuf::<SlaveRegisteredMessage>(ANY, &agent);
-    send(
-        &agent,
-        cluster.master.upid(),
-        &register_slave_message("cpus:1;mem:512"),
-    );
-    let again = ready(&again);
-    assert_eq!(again.slave_id, slave_id);
-    // total_ping_timeout_seconds = 15secs * 5.
-    assert_eq!(
-        again.connection.and_then(|c| c.total_ping_timeout_seconds),
-        Some(75.0)
-    );
-    assert_eq!(cluster.inspect(|m| m.slaves().registered.len()), 1);
-}
-
-#[test]
-fn old_agent_version_is_ignored() {
-    let cluster = Cluster::with_defaults();
-    let agent = spawn(Stub("slave")).upid().clone();
-    let mut message = register_slave_message("cpus:1;mem:512");
-    message.version = Some("0.28.2".to_string());
-    send(&agent, cluster.master.upid(), &message);
-    settle();
-    assert!(cluster.inspect(|m| m.slaves().registered.is_empty()));
-}
-
-#[test]
-fn framework_registration_ids() {
-    let cluster = Cluster::with_defaults();
-    let master_id = cluster.inspect(|m| m.info().id.clone());
-    let (_, first) = cluster.subscribe(default_framework_info());
-    let (_, second) = cluster.subscribe(default_framework_info());
-    assert_eq!(first.value, format!("{}-0000", master_id));
-    assert_eq!(second.value, format!("{}-0001", master_id));
-}
+use crate::cluster_helpers::*;
 
 #[test]
 fn task_running() {
-    let cluster = Cluster::with_defaults();
-    let (agent, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
+    let _runtime = lp::runtime();
+    let master = start_master();
+    let exec = default_exec();
+    let (containerizer, slave) = start_slave(&master, &exec);
 
-    let offers = testing::future_protobuf::<ResourceOffersMessage>(ANY, &scheduler);
-    cluster.allocator.allocate(&framework_id);
-    let offers = ready(&offers);
-    assert_eq!(offers.offers.len(), 1);
-    assert_eq!(offers.pids, vec![agent.to_string()]);
-    let offer = &offers.offers[0];
-    assert_eq!(
-        Resources::from(offer.resources.as_slice()),
-        Resources::parse_with_role("cpus:2;mem:1024", "*").expect("resources")
-    );
+    let sched = MockScheduler::new();
+    let driver = driver(&sched, &master);
+    let offers = start_and_await_offers(&driver, &sched);
 
-    let run = testing::future_protobuf::<RunTaskMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &launch_call(
-            &framework_id,
-            &offers.offers,
-            vec![task("1", &slave_id, "cpus:1;mem:512")],
-        ),
-    );
-    let run = ready(&run);
-    assert_eq!(run.task.task_id.value, "1");
-    assert_eq!(run.pid.as_deref(), Some(scheduler.to_string().as_str()));
-    assert_eq!(run.launch_executor, Some(true));
-    assert_eq!(run.framework.id.as_ref(), Some(&framework_id));
+    // The offer names the agent's host and URL.
+    let address = slave.pid.upid().address();
+    let url = offers[0].url.clone().expect("the agent's URL");
+    assert_eq!("http", url.scheme);
+    assert_eq!(Some(address.ip().to_string()), url.address.ip);
+    assert_eq!(i32::from(address.port()), url.address.port);
+    assert_eq!(Some(offers[0].hostname.clone()), url.address.hostname);
+    assert_eq!(Some(format!("/{}", slave.pid.upid().id())), url.path);
 
-    let update = testing::future_protobuf::<StatusUpdateMessage>(ANY, &scheduler);
-    send(
-        &agent,
-        cluster.master.upid(),
-        &agent_update(
-            &agent,
-            &framework_id,
-            &slave_id,
-            "1",
-            TaskState::TaskRunning,
-        ),
-    );
-    let update = ready(&update);
-    assert_eq!(update.update.status.state(), TaskState::TaskRunning);
-    assert_eq!(update.pid.as_deref(), Some(agent.to_string().as_str()));
+    let task = task_on(&offers[0], "1");
+    let registered = exec.registered.future();
+    exec.launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+    let update = containerizer.update.future();
+    let status = sched.status_update.future();
+    let run_task = lp::future_protobuf::<RunTaskMessage>(ANY, &slave.pid);
 
-    let id = framework_id.clone();
-    let state =
-        cluster.inspect(move |m| m.frameworks()[&id].tasks[&TaskId { value: "1".into() }].state());
-    assert_eq!(state, TaskState::TaskRunning);
-    // The unused half went back to the allocator, without a filter.
-    let recovered: Vec<_> = cluster
-        .allocator
-        .calls()
-        .into_iter()
-        .filter(|c| matches!(c, AllocatorCall::Recover { .. }))
-        .collect();
-    assert_eq!(recovered.len(), 1);
+    driver.launch_tasks(vec![offers[0].id.clone()], vec![task], Filters::default());
+
+    // The agent is asked to launch the executor, with the scheduler's pid.
+    let run_task = await_ready(&run_task);
+    assert_eq!(Some(true), run_task.launch_executor);
+    assert!(run_task
+        .pid
+        .is_some_and(|pid| pid.starts_with("scheduler-")));
+    await_ready(&registered);
+    let status = await_ready(&status);
+    assert_eq!(TaskState::TaskRunning, status.state());
+    assert_eq!(Some(&exec.id), status.executor_id.as_ref());
+
+    let (_, resources) = await_ready(&update);
+    assert_eq!(Resources::from(offers[0].resources.as_slice()), resources);
+
+    stop(&driver);
 }
 
+/// Stopping the driver while a task runs shuts its executor down, and
+/// the task ends up killed in the completed framework.
 #[test]
-fn status_update_ack() {
-    let cluster = Cluster::with_defaults();
-    let (agent, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
-    let offers = cluster.offers(&scheduler, &framework_id);
-    let run = testing::future_protobuf::<RunTaskMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &launch_call(
-            &framework_id,
-            &offers,
-            vec![task("1", &slave_id, "cpus:1;mem:512")],
-        ),
-    );
-    ready(&run);
+fn shutdown_framework_while_task_running() {
+    let _runtime = lp::runtime();
+    let master = start_master();
+    let exec = default_exec();
+    let (containerizer, _slave) = start_slave(&master, &exec);
 
-    let update = testing::future_protobuf::<StatusUpdateMessage>(ANY, &scheduler);
-    let message = agent_update(
-        &agent,
-        &framework_id,
-        &slave_id,
-        "1",
-        TaskState::TaskFinished,
-    );
-    send(&agent, cluster.master.upid(), &message);
-    let update = ready(&update).update;
+    let sched = MockScheduler::new();
+    let driver = driver(&sched, &master);
+    let offers = start_and_await_offers(&driver, &sched);
+    let offer = offers[0].clone();
 
-    let ack = testing::future_protobuf::<StatusUpdateAcknowledgementMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &mesos::scheduler::Call {
-            acknowledge: Some(Acknowledge {
-                slave_id: slave_id.clone(),
-                task_id: update.status.task_id.clone(),
-                uuid: update.status.uuid.clone().expect("uuid"),
-            }),
-            ..call(&framework_id, call::Type::Acknowledge)
-        },
+    exec.launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+    let update = containerizer.update.future();
+    let status = sched.status_update.future();
+    driver.launch_tasks(
+        vec![offer.id.clone()],
+        vec![task_on(&offer, "1")],
+        Filters::default(),
     );
-    let ack = ready(&ack);
-    assert_eq!(ack.framework_id, framework_id);
-    assert_eq!(Some(ack.uuid), update.status.uuid);
-    // The terminal update was acknowledged: the task is gone.
-    let id = framework_id.clone();
-    let (tasks, completed) = cluster.inspect(move |m| {
-        let framework = &m.frameworks()[&id];
-        (framework.tasks.len(), framework.completed_tasks.len())
-    });
-    assert_eq!((tasks, completed), (0, 1));
-    // Its resources went back when it finished.
-    assert!(cluster.allocator.calls().iter().any(|c| matches!(
-        c,
-        AllocatorCall::Recover {
-            is_allocated: true,
-            ..
-        }
-    )));
+    assert_eq!(TaskState::TaskRunning, await_ready(&status).state());
+    let (_, resources) = await_ready(&update);
+    assert_eq!(Resources::from(offer.resources.as_slice()), resources);
+
+    let teardown = future_call::<Call>(call::Type::Teardown, ANY, ANY);
+    let shutdown = exec.shutdown.future();
+    stop(&driver);
+    await_ready(&teardown);
+    await_ready(&shutdown);
+
+    // The teardown is processed completely before the master is asked.
+    Clock::pause();
+    Clock::settle();
+    Clock::resume();
+
+    let state = await_ready(&dispatch(&master.pid, |m: &mut MasterProcess| {
+        m.completed_frameworks()
+            .front()
+            .and_then(|f| f.completed_tasks.front())
+            .map(|t| t.state())
+    }));
+    assert_eq!(Some(TaskState::TaskKilled), state);
 }
 
 #[test]
 fn kill_task() {
-    let cluster = Cluster::with_defaults();
-    let (agent, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
-    let offers = cluster.offers(&scheduler, &framework_id);
-    let run = testing::future_protobuf::<RunTaskMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &launch_call(
-            &framework_id,
-            &offers,
-            vec![task("1", &slave_id, "cpus:1;mem:512")],
-        ),
+    let _runtime = lp::runtime();
+    let master = start_master();
+    let exec = default_exec();
+    let (_containerizer, _slave) = start_slave(&master, &exec);
+
+    let sched = MockScheduler::new();
+    let driver = driver(&sched, &master);
+    let offers = start_and_await_offers(&driver, &sched);
+
+    let task_id = TaskId {
+        value: "1".to_string(),
+    };
+    exec.launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+    let status = sched.status_update.future();
+    driver.launch_tasks(
+        vec![offers[0].id.clone()],
+        vec![task_on(&offers[0], "1")],
+        Filters::default(),
     );
-    ready(&run);
-    let kill = testing::future_protobuf::<KillTaskMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &mesos::scheduler::Call {
-            kill: Some(Kill {
-                task_id: TaskId { value: "1".into() },
-                slave_id: None,
-                kill_policy: None,
-            }),
-            ..call(&framework_id, call::Type::Kill)
-        },
-    );
-    let kill = ready(&kill);
-    assert_eq!(kill.task_id.value, "1");
-    assert_eq!(kill.framework_id, framework_id);
+    assert_eq!(TaskState::TaskRunning, await_ready(&status).state());
+
+    exec.kill_task
+        .will_once(send_status_update_from_task_id(TaskState::TaskKilled));
+    let status = sched.status_update.future();
+    driver.kill_task(task_id);
+    assert_eq!(TaskState::TaskKilled, await_ready(&status).state());
+
+    stop(&driver);
 }
 
-fn kill_unknown(info: mesos::FrameworkInfo) -> StatusUpdateMessage {
-    let cluster = Cluster::with_defaults();
-    let (scheduler, framework_id) = cluster.subscribe(info);
-    let update = testing::future_protobuf::<StatusUpdateMessage>(ANY, &scheduler);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &mesos::scheduler::Call {
-            kill: Some(Kill {
-                task_id: TaskId { value: "2".into() },
-                slave_id: None,
-                kill_policy: None,
-            }),
-            ..call(&framework_id, call::Type::Kill)
-        },
-    );
-    ready(&update)
-}
-
+/// A kill of a task the master does not know, with no agent in
+/// transition, is answered with TASK_LOST from the master.
 #[test]
 fn kill_unknown_task() {
-    let update = kill_unknown(default_framework_info()).update;
-    assert_eq!(update.status.state(), TaskState::TaskLost);
-    assert_eq!(update.status.reason(), Reason::Reconciliation);
-}
+    let _runtime = lp::runtime();
+    let master = start_master();
+    let exec = default_exec();
+    let (_containerizer, _slave) = start_slave(&master, &exec);
 
-#[test]
-fn kill_unknown_task_partition_aware() {
-    let update = kill_unknown(partition_aware_framework_info()).update;
-    assert_eq!(update.status.state(), TaskState::TaskUnknown);
-}
+    let sched = MockScheduler::new();
+    let driver = driver(&sched, &master);
+    let offers = start_and_await_offers(&driver, &sched);
 
-#[test]
-fn launch_duplicate_offer_test() {
-    let cluster = Cluster::with_defaults();
-    let (_, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
-    let offers = cluster.offers(&scheduler, &framework_id);
-    let duplicated = vec![offers[0].clone(), offers[0].clone()];
-    let update = testing::future_protobuf::<StatusUpdateMessage>(ANY, &scheduler);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &launch_call(
-            &framework_id,
-            &duplicated,
-            vec![task("1", &slave_id, "cpus:1;mem:512")],
-        ),
+    exec.launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+    let status = sched.status_update.future();
+    driver.launch_tasks(
+        vec![offers[0].id.clone()],
+        vec![task_on(&offers[0], "1")],
+        Filters::default(),
     );
-    let update = ready(&update).update;
-    assert_eq!(update.status.state(), TaskState::TaskLost);
-    assert_eq!(update.status.reason(), Reason::InvalidOffers);
-    assert_eq!(update.status.source(), Source::Master);
-    assert!(update
-        .status
-        .message()
-        .starts_with("Task launched with invalid offers: Duplicate offer"));
-    assert!(update.uuid.is_none());
-    // The offer itself was valid: it is gone, its resources back.
-    assert!(cluster.inspect(|m| m.offers().is_empty()));
+    assert_eq!(TaskState::TaskRunning, await_ready(&status).state());
+
+    let status = sched.status_update.future();
+    driver.kill_task(TaskId {
+        value: "2".to_string(),
+    });
+    let status = await_ready(&status);
+    assert_eq!(TaskState::TaskLost, status.state());
+    assert_eq!(Source::Master, status.source());
+    assert_eq!(Reason::Reconciliation, status.reason());
+
+    stop(&driver);
 }
 
 #[test]
-fn launch_invalid_task_is_task_error() {
-    let cluster = Cluster::with_defaults();
-    let (_, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
-    let offers = cluster.offers(&scheduler, &framework_id);
-    let update = testing::future_protobuf::<StatusUpdateMessage>(ANY, &scheduler);
-    // More than offered.
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &launch_call(
-            &framework_id,
-            &offers,
-            vec![task("1", &slave_id, "cpus:4;mem:512")],
-        ),
+fn status_update_ack() {
+    let _runtime = lp::runtime();
+    let master = start_master();
+    let exec = default_exec();
+    let (_containerizer, slave) = start_slave(&master, &exec);
+
+    let sched = MockScheduler::new();
+    let driver = driver(&sched, &master);
+    let offers = start_and_await_offers(&driver, &sched);
+
+    exec.launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+    let acknowledgement =
+        lp::future_protobuf::<StatusUpdateAcknowledgementMessage>(ANY, &slave.pid);
+    let status = sched.status_update.future();
+    driver.launch_tasks(
+        vec![offers[0].id.clone()],
+        vec![task_on(&offers[0], "1")],
+        Filters::default(),
     );
-    let message = ready(&update);
-    // Nothing to acknowledge a master-generated update to.
-    assert_eq!(message.pid.as_deref(), Some("@0.0.0.0:0"));
-    let update = message.update;
-    assert_eq!(update.status.state(), TaskState::TaskError);
-    assert_eq!(update.status.reason(), Reason::TaskInvalid);
-    assert!(update.status.message().starts_with("Total resources"));
-    assert!(update.uuid.is_none());
+    assert_eq!(TaskState::TaskRunning, await_ready(&status).state());
+
+    // The agent gets the acknowledgement.
+    let acknowledgement = await_ready(&acknowledgement);
+    assert_eq!(Some(&acknowledgement.uuid), status_uuid(&status).as_ref());
+
+    stop(&driver);
 }
 
-#[test]
-fn decline_with_filters() {
-    let cluster = Cluster::with_defaults();
-    let (_, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
-    let offers = cluster.offers(&scheduler, &framework_id);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &mesos::scheduler::Call {
-            decline: Some(Decline {
-                offer_ids: vec![offers[0].id.clone()],
-                filters: Some(Filters {
-                    refuse_seconds: Some(1000.0),
-                }),
-            }),
-            ..call(&framework_id, call::Type::Decline)
-        },
-    );
-    settle();
-    assert!(cluster.inspect(|m| m.offers().is_empty()));
-    assert!(cluster.allocator.calls().iter().any(|c| matches!(
-        c,
-        AllocatorCall::Recover { slave_id: s, refuse_seconds: Some(r), is_allocated: false, .. }
-            if *s == slave_id && *r == 1000.0
-    )));
+fn status_uuid(status: &libprocess::Future<mesos::TaskStatus>) -> Option<bytes::Bytes> {
+    status.value().and_then(|s| s.uuid.clone())
 }
 
+/// A killed task's resources are offered again, and so are its
+/// executor's once the executor is gone.
 #[test]
-fn offer_timeout() {
-    let mut flags = Flags::for_tests();
-    flags.offer_timeout = Some(Duration::from_secs(30));
-    let cluster = Cluster::start(flags);
-    cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
-    let offers = cluster.offers(&scheduler, &framework_id);
-    let rescind = testing::future_protobuf::<RescindResourceOfferMessage>(ANY, &scheduler);
-    Clock::advance(Duration::from_secs(30));
-    assert_eq!(ready(&rescind).offer_id, offers[0].id);
-    settle();
-    assert!(cluster.inspect(|m| m.offers().is_empty()));
+fn recover_resources() {
+    let _runtime = lp::runtime();
+    let master_flags = create_master_flags();
+    let allocation_interval = master_flags.allocation_interval;
+    let master = Master::start(master_flags).expect("the master starts");
+    let exec = default_exec();
+    let agent_resources = "cpus:2;gpus:0;mem:1024;disk:1024;ports:[1-10, 20-30]";
+    let (containerizer, _slave) = start_slave_with(&master, &exec, |flags| {
+        flags.resources = Some(agent_resources.to_string());
+    });
+
+    let sched = MockScheduler::new();
+    let driver = driver(&sched, &master);
+    let offers = start_and_await_offers(&driver, &sched);
+
+    let mut executor_info = default_executor_info();
+    let mut executor_resources =
+        Resources::parse("cpus:0.3;mem:200;ports:[5-8, 23-25]").expect("resources");
+    executor_resources.allocate("*");
+    executor_info.resources = executor_resources.to_vec();
+    let task_resources = Resources::from(offers[0].resources.as_slice()) - executor_resources;
+    let task_id = TaskId {
+        value: "1".to_string(),
+    };
+    let task = TaskInfo {
+        resources: task_resources.to_vec(),
+        executor: Some(executor_info.clone()),
+        ..task_on(&offers[0], "1")
+    };
+
+    exec.launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+    let status = sched.status_update.future();
+    driver.launch_tasks(vec![offers[0].id.clone()], vec![task], Filters::default());
+    assert_eq!(TaskState::TaskRunning, await_ready(&status).state());
+
+    exec.kill_task
+        .will_once(send_status_update_from_task_id(TaskState::TaskKilled));
+    let status = sched.status_update.future();
+    let offers = sched.resource_offers.future();
+    driver.kill_task(task_id);
+    assert_eq!(TaskState::TaskKilled, await_ready(&status).state());
+
+    driver.revive_offers(vec![]); // Not waiting for the next allocation.
+    let offers = await_ready(&offers);
+    assert!(!offers.is_empty());
+    let offer = offers[0].clone();
+    assert_eq!(task_resources, Resources::from(offer.resources.as_slice()));
+
+    driver.decline_offer(offer.id.clone(), Filters::default());
+
+    // Once the executor is gone, its resources are offered too.
+    let offers = sched.resource_offers.future();
+    let lost = sched.executor_lost.future();
+    containerizer.destroy_executor(&offer.framework_id, &executor_info.executor_id);
+
+    // The master recovers the executor's resources before the batch
+    // allocation.
+    Clock::pause();
+    Clock::settle();
+    Clock::advance(allocation_interval);
+    Clock::resume();
+
+    let (executor_id, _, _) = await_ready(&lost);
+    assert_eq!(default_executor_id(), executor_id);
+    let offers = await_ready(&offers);
+    assert!(!offers.is_empty());
+    let mut all = Resources::parse(agent_resources).expect("resources");
+    all.allocate("*");
+    assert_eq!(all, Resources::from(offers[0].resources.as_slice()));
+
+    stop(&driver);
 }
 
 #[test]
 fn framework_message() {
-    let cluster = Cluster::with_defaults();
-    let (agent, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
-    let executor_id = ExecutorId {
-        value: "default".into(),
+    let _runtime = lp::runtime();
+    let master = start_master();
+    let exec = default_exec();
+    let (_containerizer, _slave) = start_slave(&master, &exec);
+
+    let sched = MockScheduler::new();
+    let sched_driver = driver(&sched, &master);
+    let offers = start_and_await_offers(&sched_driver, &sched);
+
+    let exec_driver = future_executor_driver(&exec);
+    exec.launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+    let status = sched.status_update.future();
+    sched_driver.launch_tasks(
+        vec![offers[0].id.clone()],
+        vec![task_on(&offers[0], "1")],
+        Filters::default(),
+    );
+    assert_eq!(TaskState::TaskRunning, await_ready(&status).state());
+
+    let exec_data = exec.framework_message.future();
+    sched_driver.send_framework_message(
+        default_executor_id(),
+        offers[0].slave_id.clone(),
+        b"hello".to_vec(),
+    );
+    assert_eq!(b"hello".to_vec(), await_ready(&exec_data));
+
+    let sched_data = sched.framework_message.future();
+    await_ready(&exec_driver).send_framework_message(&b"world"[..]);
+    let (_, _, data) = await_ready(&sched_data);
+    assert_eq!(b"world".to_vec(), data);
+
+    stop(&sched_driver);
+}
+
+#[test]
+fn multiple_executors() {
+    let _runtime = lp::runtime();
+    let master = start_master();
+
+    let executor1 = create_executor_info("executor-1", "exit 1");
+    let executor2 = create_executor_info("executor-2", "exit 1");
+    let exec1 = MockExecutor::new(executor1.executor_id.clone());
+    let exec2 = MockExecutor::new(executor2.executor_id.clone());
+    let containerizer = std::sync::Arc::new(TestContainerizer::new(&exec1));
+    containerizer.add(&exec2);
+    let _slave =
+        Slave::start(master.create_detector(), containerizer.clone()).expect("the agent starts");
+
+    let sched = MockScheduler::new();
+    let driver = driver(&sched, &master);
+    let offers = start_and_await_offers(&driver, &sched);
+
+    let resources = Resources::parse("cpus:1;mem:512").expect("resources");
+    let task1 = TaskInfo {
+        resources: resources.to_vec(),
+        executor: Some(executor1),
+        ..task_on(&offers[0], "1")
     };
-    let to_executor = testing::future_protobuf::<FrameworkToExecutorMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &mesos::scheduler::Call {
-            message: Some(Message {
-                slave_id: slave_id.clone(),
-                executor_id: executor_id.clone(),
-                data: "hello".into(),
-            }),
-            ..call(&framework_id, call::Type::Message)
-        },
-    );
-    assert_eq!(ready(&to_executor).data, "hello");
+    let task2 = TaskInfo {
+        resources: resources.to_vec(),
+        executor: Some(executor2),
+        ..task_on(&offers[0], "2")
+    };
 
-    let to_framework = testing::future_protobuf::<ExecutorToFrameworkMessage>(ANY, &scheduler);
-    send(
-        &agent,
-        cluster.master.upid(),
-        &ExecutorToFrameworkMessage {
-            slave_id,
-            framework_id,
-            executor_id,
-            data: "world".into(),
-        },
-    );
-    assert_eq!(ready(&to_framework).data, "world");
-    let snapshot = ready(&libprocess::metrics::snapshot(None));
-    assert_eq!(snapshot["master/valid_framework_to_executor_messages"], 1.0);
-    assert_eq!(snapshot["master/valid_executor_to_framework_messages"], 1.0);
-}
-
-#[test]
-fn shutdown_executor() {
-    let cluster = Cluster::with_defaults();
-    let (agent, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
-    let shutdown = testing::future_protobuf::<ShutdownExecutorMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &mesos::scheduler::Call {
-            shutdown: Some(Shutdown {
-                executor_id: ExecutorId { value: "e".into() },
-                slave_id,
-            }),
-            ..call(&framework_id, call::Type::Shutdown)
-        },
-    );
-    let shutdown = ready(&shutdown);
-    assert_eq!(shutdown.executor_id.map(|e| e.value).as_deref(), Some("e"));
-    assert_eq!(shutdown.framework_id, Some(framework_id));
-}
-
-#[test]
-fn shutdown_framework_while_task_running() {
-    let cluster = Cluster::with_defaults();
-    let (agent, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
-    let offers = cluster.offers(&scheduler, &framework_id);
-    let run = testing::future_protobuf::<RunTaskMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &launch_call(
-            &framework_id,
-            &offers,
-            vec![task("1", &slave_id, "cpus:1;mem:512")],
-        ),
-    );
-    ready(&run);
-    let shutdown = testing::future_protobuf::<ShutdownFrameworkMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &call(&framework_id, call::Type::Teardown),
-    );
-    assert_eq!(ready(&shutdown).framework_id, framework_id);
-    settle();
-    let completed = cluster.inspect(|m| {
-        let framework = m.completed_frameworks().back().expect("completed");
-        (m.frameworks().len(), framework.completed_tasks[0].state())
+    let exec1_task = exec1.launch_task.future_and(|driver, task| {
+        send_status_update_from_task(TaskState::TaskRunning)(driver, task.clone())
     });
-    assert_eq!(completed, (0, TaskState::TaskKilled));
-    assert!(cluster
-        .allocator
-        .calls()
-        .contains(&AllocatorCall::RemoveFramework(framework_id)));
-}
-
-#[test]
-fn framework_failover_timeout() {
-    let cluster = Cluster::with_defaults();
-    let (agent, _) = cluster.register_agent("cpus:2;mem:1024");
-    let mut info = default_framework_info();
-    info.failover_timeout = Some(60.0);
-    let (scheduler, framework_id) = cluster.subscribe(info);
-    cluster.offers(&scheduler, &framework_id);
-    terminate(&scheduler, true);
-    settle();
-    // Disconnected: its offer rescinded, the framework not yet removed.
-    assert!(cluster.inspect(|m| m.offers().is_empty()));
-    let id = framework_id.clone();
-    assert!(!cluster.inspect(move |m| m.frameworks()[&id].connected()));
-    assert!(cluster
-        .allocator
-        .calls()
-        .contains(&AllocatorCall::DeactivateFramework(framework_id.clone())));
-    let shutdown = testing::future_protobuf::<ShutdownFrameworkMessage>(ANY, &agent);
-    Clock::advance(Duration::from_secs(60));
-    assert_eq!(ready(&shutdown).framework_id, framework_id);
-    settle();
-    assert!(cluster.inspect(|m| m.frameworks().is_empty()));
-}
-
-#[test]
-fn framework_reregistered_after_failover() {
-    let cluster = Cluster::with_defaults();
-    let mut info = default_framework_info();
-    info.failover_timeout = Some(60.0);
-    let (scheduler, framework_id) = cluster.subscribe(info.clone());
-    // A second scheduler without `force` is refused.
-    let other = spawn(Stub("scheduler")).upid().clone();
-    info.id = Some(framework_id.clone());
-    let error = testing::future_protobuf::<FrameworkErrorMessage>(ANY, &other);
-    send(&other, cluster.master.upid(), &subscribe_call(info.clone()));
-    assert_eq!(ready(&error).message, "Framework failed over");
-    // With `force` it takes over; the old one hears it failed over.
-    let old = testing::future_protobuf::<FrameworkErrorMessage>(ANY, &scheduler);
-    let registered =
-        testing::future_protobuf::<mesos::internal::FrameworkRegisteredMessage>(ANY, &other);
-    let mut call = subscribe_call(info);
-    if let Some(subscribe) = &mut call.subscribe {
-        subscribe.force = Some(true);
-    }
-    send(&other, cluster.master.upid(), &call);
-    assert_eq!(ready(&registered).framework_id, framework_id);
-    assert_eq!(ready(&old).message, "Framework failed over");
-    // The same scheduler resubscribing without `force` is reregistered.
-    let reregistered = testing::future_protobuf::<FrameworkReregisteredMessage>(ANY, &other);
-    if let Some(subscribe) = &mut call.subscribe {
-        subscribe.force = Some(false);
-    }
-    send(&other, cluster.master.upid(), &call);
-    assert_eq!(ready(&reregistered).framework_id, framework_id);
-}
-
-#[test]
-fn exited_executor_forwarded() {
-    let cluster = Cluster::with_defaults();
-    let (agent, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, framework_id) = cluster.subscribe(default_framework_info());
-    let offers = cluster.offers(&scheduler, &framework_id);
-    let mut custom = task("1", &slave_id, "cpus:1;mem:256");
-    custom.command = None;
-    custom.executor = Some(ExecutorInfo {
-        executor_id: ExecutorId { value: "e".into() },
-        command: Some(mesos::CommandInfo {
-            value: Some("exit 1".into()),
-            ..Default::default()
-        }),
-        resources: Resources::parse_with_role("cpus:0.1;mem:32", "*")
-            .expect("resources")
-            .to_vec(),
-        ..Default::default()
+    let exec2_task = exec2.launch_task.future_and(|driver, task| {
+        send_status_update_from_task(TaskState::TaskRunning)(driver, task.clone())
     });
-    let run = testing::future_protobuf::<RunTaskMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &launch_call(&framework_id, &offers, vec![custom]),
+    let status1 = sched.status_update.future();
+    let status2 = sched.status_update.future();
+
+    driver.launch_tasks(
+        vec![offers[0].id.clone()],
+        vec![task1.clone(), task2.clone()],
+        Filters::default(),
     );
-    let run = ready(&run);
+
+    assert_eq!(task1.task_id, await_ready(&exec1_task).task_id);
+    assert_eq!(task2.task_id, await_ready(&exec2_task).task_id);
+    assert_eq!(TaskState::TaskRunning, await_ready(&status1).state());
+    assert_eq!(TaskState::TaskRunning, await_ready(&status2).state());
+
+    stop(&driver);
+}
+
+/// An offer given twice in one launch is invalid: a framework that is
+/// not partition-aware gets TASK_LOST, and the offer's resources go back.
+#[test]
+fn launch_duplicate_offer_lost() {
+    let _runtime = lp::runtime();
+    let master = start_master();
+    let exec = default_exec();
+    let full_slave = Resources::parse("cpus:2;mem:1024").expect("resources");
+    let (_containerizer, _slave) = start_slave_with(&master, &exec, |flags| {
+        flags.resources = Some(full_slave.to_string());
+    });
+
+    let sched = MockScheduler::new();
+    let driver = driver(&sched, &master);
+    let offers = start_and_await_offers(&driver, &sched);
+    let resources = Resources::from(offers[0].resources.as_slice());
+    assert_eq!(Some(2.0), resources.cpus());
+    assert_eq!(Some(stout::Bytes::megabytes(1024)), resources.mem());
+
+    let task = TaskInfo {
+        resources: full_slave.to_vec(),
+        ..task_on(&offers[0], "1")
+    };
+    let status = sched.status_update.future();
+    let recover_resources =
+        lp::future_dispatch(ANY, HierarchicalAllocatorProcess::recover_resources);
+    driver.launch_tasks(
+        vec![offers[0].id.clone(), offers[0].id.clone()],
+        vec![task],
+        Filters::default(),
+    );
+
+    let status = await_ready(&status);
+    assert_eq!(TaskState::TaskLost, status.state());
+    assert_eq!(Reason::InvalidOffers, status.reason());
+    assert_eq!(Source::Master, status.source());
+    assert!(status
+        .message()
+        .starts_with("Task launched with invalid offers: Duplicate offer"));
+    assert_eq!(None, status.uuid);
+
+    // The resources of the invalid offers are recovered.
+    await_ready(&recover_resources);
+
+    let metrics = await_ready(&libprocess::metrics::snapshot(None));
+    assert_eq!(Some(&0.0), metrics.get("master/tasks_dropped"));
+    assert_eq!(Some(&1.0), metrics.get("master/tasks_lost"));
     assert_eq!(
-        run.task.executor.and_then(|e| e.framework_id),
-        Some(framework_id.clone())
+        Some(&1.0),
+        metrics.get("master/task_lost/source_master/reason_invalid_offers")
     );
-    let exited = testing::future_protobuf::<ExitedExecutorMessage>(ANY, &scheduler);
-    send(
-        &agent,
-        cluster.master.upid(),
-        &ExitedExecutorMessage {
-            slave_id: slave_id.clone(),
-            framework_id: framework_id.clone(),
-            executor_id: ExecutorId { value: "e".into() },
-            status: 256,
-        },
-    );
-    assert_eq!(ready(&exited).status, 256);
-    let id = framework_id.clone();
-    assert!(cluster.inspect(move |m| m.frameworks()[&id].executors.is_empty()));
+
+    stop(&driver);
 }
 
+/// An offer the framework does not answer within `--offer_timeout` is
+/// rescinded, and its resources offered again.
 #[test]
-fn legacy_register_and_launch() {
-    let cluster = Cluster::with_defaults();
-    let (agent, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let scheduler = spawn(Stub("scheduler")).upid().clone();
-    let registered =
-        testing::future_protobuf::<mesos::internal::FrameworkRegisteredMessage>(ANY, &scheduler);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &RegisterFrameworkMessage {
-            framework: default_framework_info(),
-        },
-    );
-    let framework_id = ready(&registered).framework_id;
-    let offers = cluster.offers(&scheduler, &framework_id);
-    let run = testing::future_protobuf::<RunTaskMessage>(ANY, &agent);
-    send(
-        &scheduler,
-        cluster.master.upid(),
-        &LaunchTasksMessage {
-            framework_id: framework_id.clone(),
-            tasks: vec![task("1", &slave_id, "cpus:1;mem:512")],
-            filters: Filters::default(),
-            offer_ids: offers.iter().map(|o| o.id.clone()).collect(),
-        },
-    );
-    assert_eq!(ready(&run).task.task_id.value, "1");
-}
+fn offer_timeout() {
+    let _runtime = loopback_runtime();
+    let mut master_flags = create_master_flags();
+    let offer_timeout = stout::Duration::from_secs(30);
+    master_flags.offer_timeout = Some(offer_timeout);
+    let allocation_interval = master_flags.allocation_interval;
+    let master = Master::start(master_flags).expect("the master starts");
+    let _slave = Slave::start_mesos(master.create_detector(), |_| {}).expect("the agent starts");
 
-#[test]
-fn metrics_count_messages() {
-    let cluster = Cluster::with_defaults();
-    cluster.subscribe(default_framework_info());
-    let snapshot = ready(&libprocess::metrics::snapshot(None));
-    assert_eq!(snapshot["master/dropped_messages"], 0.0);
-    assert_eq!(snapshot["master/messages_register_framework"], 1.0);
-    assert_eq!(snapshot["master/frameworks_active"], 1.0);
-}
+    let sched = MockScheduler::new();
+    let driver = driver(&sched, &master);
+    let offers1 = sched.resource_offers.future();
+    let offers2 = sched.resource_offers.future();
+    let rescinded = sched.offer_rescinded.future();
+    let rescind = lp::future_protobuf::<RescindResourceOfferMessage>(ANY, ANY);
+    let recover_resources =
+        lp::future_dispatch(ANY, HierarchicalAllocatorProcess::recover_resources);
+    driver.start();
 
-#[test]
-fn agent_unregisters() {
-    let cluster = Cluster::with_defaults();
-    let (agent, slave_id) = cluster.register_agent("cpus:2;mem:1024");
-    let (scheduler, _) = cluster.subscribe(default_framework_info());
-    let lost = testing::future_protobuf::<LostSlaveMessage>(ANY, &scheduler);
-    send(
-        &agent,
-        cluster.master.upid(),
-        &mesos::internal::UnregisterSlaveMessage {
-            slave_id: slave_id.clone(),
-        },
-    );
-    assert_eq!(ready(&lost).slave_id, slave_id);
-    settle();
-    let id = slave_id.clone();
-    assert!(cluster.inspect(move |m| m.slaves().removed.contains(&id)));
-    let registry = cluster.registry();
-    assert!(registry.slaves.is_none_or(|s| s.slaves.is_empty()));
-}
+    let offers1 = await_ready(&offers1);
+    assert_eq!(1, offers1.len());
 
-#[test]
-fn recovered_framework_resubscribes() {
-    let cluster = Cluster::with_defaults();
-    // An agent this master never saw reregisters (as after a master
-    // failover) with a running task of a framework it does not know.
-    let agent = spawn(Stub("slave")).upid().clone();
-    let slave_id = mesos::SlaveId {
-        value: "agent-from-before".into(),
-    };
-    let mut info = default_framework_info();
-    let framework_id = mesos::FrameworkId {
-        value: "framework-from-before".into(),
-    };
-    info.id = Some(framework_id.clone());
-    info.failover_timeout = Some(60.0);
-    let running = mesos::common::protobuf_utils::create_task(
-        &task("1", &slave_id, "cpus:1;mem:128"),
-        TaskState::TaskRunning,
-        &framework_id,
-    );
-    let mut registered = register_slave_message("cpus:2;mem:1024");
-    registered.slave.id = Some(slave_id.clone());
-    let reregistered =
-        testing::future_protobuf::<mesos::internal::SlaveReregisteredMessage>(ANY, &agent);
-    send(
-        &agent,
-        cluster.master.upid(),
-        &mesos::internal::ReregisterSlaveMessage {
-            slave: registered.slave,
-            tasks: vec![running],
-            frameworks: vec![info.clone()],
-            version: Some(mesos::MESOS_VERSION.to_string()),
-            ..Default::default()
-        },
-    );
-    assert_eq!(ready(&reregistered).slave_id, slave_id);
-    let id = framework_id.clone();
-    let (recovered, tasks) = cluster.inspect(move |m| {
-        let framework = &m.frameworks()[&id];
-        (framework.recovered(), framework.tasks.len())
-    });
-    assert!(recovered);
-    assert_eq!(tasks, 1);
+    Clock::pause();
+    Clock::advance(offer_timeout);
+    Clock::resume();
 
-    // Its scheduler comes back: reregistered, connected, and the agent
-    // learns its pid.
-    let scheduler = spawn(Stub("scheduler")).upid().clone();
-    let update_framework =
-        testing::future_protobuf::<mesos::internal::UpdateFrameworkMessage>(ANY, &agent);
-    let subscribed = testing::future_protobuf::<FrameworkReregisteredMessage>(ANY, &scheduler);
-    send(&scheduler, cluster.master.upid(), &subscribe_call(info));
-    assert_eq!(ready(&subscribed).framework_id, framework_id);
-    assert_eq!(
-        ready(&update_framework).pid.as_deref(),
-        Some(scheduler.to_string().as_str())
-    );
-    let id = framework_id.clone();
-    assert!(cluster.inspect(move |m| m.frameworks()[&id].active()));
+    assert_eq!(offers1[0].id, await_ready(&rescinded));
+    assert_eq!(offers1[0].id, await_ready(&rescind).offer_id);
+    await_ready(&recover_resources);
+
+    // The next batch allocation offers the resources again.
+    Clock::pause();
+    Clock::advance(allocation_interval);
+    Clock::resume();
+
+    let offers2 = await_ready(&offers2);
+    assert_eq!(1, offers2.len());
+    assert_eq!(offers1[0].resources, offers2[0].resources);
+
+    stop(&driver);
 }

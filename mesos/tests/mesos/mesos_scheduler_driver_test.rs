@@ -19,11 +19,15 @@ use mesos::offer::operation::Type as OperationType;
 use mesos::sched::MesosSchedulerDriver;
 use mesos::scheduler::{call, event, Call, Event};
 use mesos::task_status::{Reason, Source};
-use mesos::testing::{expect_no_future_calls, future_call};
+use mesos::testing::cluster::Slave;
+use mesos::testing::{
+    expect_no_future_calls, future_call, send_status_update_from_task, MockScheduler,
+};
 use mesos::{Filters, FrameworkInfo, Offer, Status, TaskInfo, TaskState, TaskStatus};
 use prost::Message as _;
 use stout::Duration;
 
+use crate::cluster_helpers as ch;
 use crate::driver_helpers::{
     assert_empty, default_framework_info, executor_id, framework_id, next, offer_id, send_as,
     slave_id, task_id, watch, RecordingScheduler, Sched, Stub,
@@ -160,59 +164,6 @@ fn status_update(state: TaskState, uuid: Option<&[u8]>) -> StatusUpdate {
     }
 }
 
-/// MesosSchedulerDriverTest.RegistrationWithZeroFailoverTime: a zero
-/// failover timeout does not bound the backoff to zero, so with the clock
-/// paused the driver does not retry SUBSCRIBE.
-#[test]
-fn registration_with_zero_failover_time() {
-    let _rt = lp::runtime();
-    let mut framework = default_framework_info();
-    framework.failover_timeout = Some(0.0);
-    let setup = setup_with(RecordingScheduler::new(), framework, true);
-
-    Clock::pause();
-    let dropped = mesos::testing::drop_call::<Call>(call::Type::Subscribe, ANY, &setup.master);
-    setup.driver.start();
-    lp::await_ready(&dropped);
-    expect_no_future_calls::<Call>(call::Type::Subscribe, ANY, &setup.master);
-    Clock::settle();
-
-    setup.stop();
-}
-
-/// MesosSchedulerDriverTest.MetricsEndpoint: the driver's metrics are in
-/// the snapshot.
-#[test]
-fn metrics_endpoint() {
-    let _rt = lp::runtime_with(
-        libprocess::Builder::default().listen(std::net::SocketAddrV4::new(
-            std::net::Ipv4Addr::LOCALHOST,
-            0,
-        )),
-    );
-    let setup = setup(true);
-    setup.register();
-
-    let metrics = UPID::new("metrics", libprocess::address());
-    let response = lp::await_ready(&libprocess::http::get(
-        &metrics,
-        "snapshot",
-        None,
-        libprocess::http::Headers::new(),
-    ));
-    assert_eq!("200 OK", response.status());
-    assert_eq!(
-        Some("application/json"),
-        response.headers.get("Content-Type")
-    );
-    let snapshot: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&response.body_bytes()).expect("a JSON object");
-    assert!(snapshot.contains_key("scheduler/event_queue_messages"));
-    assert!(snapshot.contains_key("scheduler/event_queue_dispatches"));
-
-    setup.stop();
-}
-
 /// MesosSchedulerDriverTest.DropAckIfStopCalledBeforeAbort: a scheduler
 /// that stops and aborts the driver in `status_update` sends no
 /// acknowledgement.
@@ -245,131 +196,6 @@ fn drop_ack_if_stop_called_before_abort() {
 
     setup.driver.stop(false);
     setup.driver.join();
-}
-
-/// MesosSchedulerDriverTest.ExplicitAcknowledgements: no implicit
-/// acknowledgement; `acknowledge_status_update` sends ACKNOWLEDGE.
-#[test]
-fn explicit_acknowledgements() {
-    let _rt = lp::runtime();
-    let setup = setup(false);
-    let scheduler = setup.register();
-
-    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &setup.master);
-    let uuid = b"0123456789abcdef";
-    send_as(
-        setup.master.upid(),
-        &scheduler,
-        &StatusUpdateMessage {
-            update: status_update(TaskState::TaskRunning, Some(uuid)),
-            pid: Some("slave(1)@127.0.0.1:5051".to_string()),
-        },
-    );
-    let Sched::Status(status) = next(&setup.calls) else {
-        panic!("expected a status update");
-    };
-    assert_eq!(Some(&uuid[..]), status.uuid.as_deref());
-
-    Clock::pause();
-    Clock::settle();
-
-    let acknowledgement = future_call::<Call>(call::Type::Acknowledge, ANY, &setup.master);
-    setup.driver.acknowledge_status_update(status);
-    let acknowledgement = lp::await_ready(&acknowledgement);
-    let acknowledge = acknowledgement.acknowledge.expect("acknowledge");
-    assert_eq!(&uuid[..], &acknowledge.uuid[..]);
-    assert_eq!(task_id("1"), acknowledge.task_id);
-    assert_eq!(slave_id("agent-1"), acknowledge.slave_id);
-
-    setup.stop();
-}
-
-/// MesosSchedulerDriverTest.ExplicitAcknowledgementsMasterGeneratedUpdate:
-/// an update the master made (no uuid, no agent pid) reaches the
-/// scheduler without a uuid, and acknowledging it sends nothing.
-#[test]
-fn explicit_acknowledgements_master_generated_update() {
-    let _rt = lp::runtime();
-    let setup = setup(false);
-    let scheduler = setup.register();
-    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &setup.master);
-
-    let agent = spawn(Stub("slave"));
-    let offer = setup.offer(&scheduler, "offer-1", agent.upid());
-    let accept = future_call::<Call>(call::Type::Accept, ANY, &setup.master);
-    setup
-        .driver
-        .launch_tasks(vec![offer.id.clone()], vec![task("1")], Filters::default());
-    lp::await_ready(&accept);
-
-    // The master refuses the task (it uses no resources).
-    let mut update = status_update(TaskState::TaskError, None);
-    update.status.source = Some(Source::Master as i32);
-    update.status.reason = Some(Reason::TaskInvalid as i32);
-    send_as(
-        setup.master.upid(),
-        &scheduler,
-        &StatusUpdateMessage { update, pid: None },
-    );
-    let Sched::Status(status) = next(&setup.calls) else {
-        panic!("expected a status update");
-    };
-    assert_eq!(TaskState::TaskError as i32, status.state);
-    assert_eq!(Some(Source::Master as i32), status.source);
-    assert_eq!(Some(Reason::TaskInvalid as i32), status.reason);
-    assert_eq!(None, status.uuid);
-
-    setup.driver.acknowledge_status_update(status);
-    Clock::pause();
-    Clock::settle();
-
-    setup.stop();
-}
-
-/// MesosSchedulerDriverTest.ExplicitAcknowledgementsUnsetSlaveID: a
-/// reconciliation update without an agent is not acknowledged.
-#[test]
-fn explicit_acknowledgements_unset_slave_id() {
-    let _rt = lp::runtime();
-    let setup = setup(false);
-    let scheduler = setup.register();
-    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &setup.master);
-
-    let reconcile = future_call::<Call>(call::Type::Reconcile, ANY, &setup.master);
-    setup.driver.reconcile_tasks(vec![TaskStatus {
-        task_id: task_id("foo"),
-        state: TaskState::TaskRunning as i32,
-        ..TaskStatus::default()
-    }]);
-    let reconcile = lp::await_ready(&reconcile).reconcile.expect("reconcile");
-    assert_eq!(1, reconcile.tasks.len());
-    assert_eq!(task_id("foo"), reconcile.tasks[0].task_id);
-    assert_eq!(None, reconcile.tasks[0].slave_id);
-
-    // The master answers with TASK_LOST, no agent, a uuid of its own.
-    let mut update = status_update(TaskState::TaskLost, None);
-    update.slave_id = None;
-    update.status.task_id = task_id("foo");
-    update.status.slave_id = None;
-    update.status.source = Some(Source::Master as i32);
-    update.status.reason = Some(Reason::Reconciliation as i32);
-    send_as(
-        setup.master.upid(),
-        &scheduler,
-        &StatusUpdateMessage { update, pid: None },
-    );
-    let Sched::Status(status) = next(&setup.calls) else {
-        panic!("expected a status update");
-    };
-    assert_eq!(TaskState::TaskLost as i32, status.state);
-    assert_eq!(Some(Reason::Reconciliation as i32), status.reason);
-    assert_eq!(None, status.slave_id);
-
-    setup.driver.acknowledge_status_update(status);
-    Clock::pause();
-    Clock::settle();
-
-    setup.stop();
 }
 
 /// MesosSchedulerDriverTest.ReregisterAfterSuppress: the roles suppressed
@@ -1080,4 +906,188 @@ fn dropping_the_driver_terminates_its_process() {
     let Setup { driver, .. } = setup;
     drop(driver);
     lp::await_ready(&terminated);
+}
+
+/// MesosSchedulerDriverTest.RegistrationWithZeroFailoverTime: a zero
+/// failover timeout does not make the backoff zero: with the clock
+/// paused, a dropped SUBSCRIBE is not retried.
+#[test]
+fn registration_with_zero_failover_time() {
+    let _rt = lp::runtime();
+    let master = ch::start_master();
+    let mut framework = mesos::testing::default_framework_info();
+    framework.failover_timeout = Some(0.0);
+    let sched = MockScheduler::new();
+    let driver = ch::driver_with(&sched, framework, &master, true);
+
+    Clock::pause();
+    let dropped = mesos::testing::drop_call::<Call>(call::Type::Subscribe, ANY, &master.pid);
+    driver.start();
+    lp::await_ready(&dropped);
+    expect_no_future_calls::<Call>(call::Type::Subscribe, ANY, &master.pid);
+    Clock::settle();
+
+    ch::stop(&driver);
+}
+
+/// MesosSchedulerDriverTest.MetricsEndpoint: the driver's metrics are in
+/// the snapshot.
+#[test]
+fn metrics_endpoint() {
+    let _rt = ch::loopback_runtime();
+    let master = ch::start_master();
+    let sched = MockScheduler::new();
+    let driver = ch::driver(&sched, &master);
+    let registered = sched.registered.future();
+    assert_eq!(Status::DriverRunning, driver.start());
+    lp::await_ready(&registered);
+
+    let metrics = UPID::new("metrics", libprocess::address());
+    let response = lp::await_ready(&libprocess::http::get(
+        &metrics,
+        "snapshot",
+        None,
+        libprocess::http::Headers::new(),
+    ));
+    assert_eq!("200 OK", response.status());
+    assert_eq!(
+        Some("application/json"),
+        response.headers.get("Content-Type")
+    );
+    let snapshot: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&response.body_bytes()).expect("a JSON object");
+    assert!(snapshot.contains_key("scheduler/event_queue_messages"));
+    assert!(snapshot.contains_key("scheduler/event_queue_dispatches"));
+
+    ch::stop(&driver);
+}
+
+/// MesosSchedulerDriverTest.ExplicitAcknowledgements: without implicit
+/// acknowledgements, nothing is acknowledged until the scheduler calls
+/// `acknowledge_status_update`.
+#[test]
+fn explicit_acknowledgements() {
+    let _rt = lp::runtime();
+    let master = ch::start_master();
+    let exec = ch::default_exec();
+    let (_containerizer, _slave) = ch::start_slave(&master, &exec);
+
+    let sched = MockScheduler::new();
+    let driver = ch::driver_with(
+        &sched,
+        mesos::testing::default_framework_info(),
+        &master,
+        false,
+    );
+    sched
+        .resource_offers
+        .will_once(mesos::testing::launch_tasks(
+            mesos::testing::default_executor_info(),
+            1,
+            1.0,
+            16.0,
+            "*",
+        ));
+    let status = sched.status_update.future();
+    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &master.pid);
+    exec.launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+    driver.start();
+
+    let status = lp::await_ready(&status);
+
+    // The driver is done with the update: no implicit acknowledgement.
+    Clock::pause();
+    Clock::settle();
+
+    let acknowledgement = future_call::<Call>(call::Type::Acknowledge, ANY, &master.pid);
+    driver.acknowledge_status_update(status.clone());
+    let acknowledge = lp::await_ready(&acknowledgement)
+        .acknowledge
+        .expect("acknowledge");
+    assert_eq!(status.uuid, Some(acknowledge.uuid));
+    assert_eq!(status.task_id, acknowledge.task_id);
+    assert_eq!(status.slave_id, Some(acknowledge.slave_id));
+
+    ch::stop(&driver);
+}
+
+/// MesosSchedulerDriverTest.ExplicitAcknowledgementsMasterGeneratedUpdate:
+/// an update the master made is not acknowledged.
+#[test]
+fn explicit_acknowledgements_master_generated_update() {
+    let _rt = ch::loopback_runtime();
+    let master = ch::start_master();
+    let _slave = Slave::start_mesos(master.create_detector(), |_| {}).expect("the agent starts");
+
+    let sched = MockScheduler::new();
+    let driver = ch::driver_with(
+        &sched,
+        mesos::testing::default_framework_info(),
+        &master,
+        false,
+    );
+    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &master.pid);
+    let offers = ch::start_and_await_offers(&driver, &sched);
+
+    // A task using no resources.
+    let task = TaskInfo {
+        name: String::new(),
+        task_id: task_id("1"),
+        slave_id: offers[0].slave_id.clone(),
+        executor: Some(mesos::testing::default_executor_info()),
+        ..TaskInfo::default()
+    };
+    let status = sched.status_update.future();
+    driver.launch_tasks(vec![offers[0].id.clone()], vec![task], Filters::default());
+    let status = lp::await_ready(&status);
+    assert_eq!(TaskState::TaskError, status.state());
+    assert_eq!(Source::Master, status.source());
+    assert_eq!(Reason::TaskInvalid, status.reason());
+
+    // Dropped by the driver: the update came from the master.
+    driver.acknowledge_status_update(status);
+    Clock::pause();
+    Clock::settle();
+
+    ch::stop(&driver);
+}
+
+/// MesosSchedulerDriverTest.ExplicitAcknowledgementsUnsetSlaveID: an
+/// update without an agent (reconciliation of a task on no agent) is not
+/// acknowledged.
+#[test]
+fn explicit_acknowledgements_unset_slave_id() {
+    let _rt = lp::runtime();
+    let master = ch::start_master();
+    let sched = MockScheduler::new();
+    let driver = ch::driver_with(
+        &sched,
+        mesos::testing::default_framework_info(),
+        &master,
+        false,
+    );
+    let registered = sched.registered.future();
+    expect_no_future_calls::<Call>(call::Type::Acknowledge, ANY, &master.pid);
+    driver.start();
+    lp::await_ready(&registered);
+
+    let update = sched.status_update.future();
+    driver.reconcile_tasks(vec![TaskStatus {
+        task_id: task_id("foo"),
+        state: TaskState::TaskRunning as i32,
+        ..TaskStatus::default()
+    }]);
+    let update = lp::await_ready(&update);
+    assert_eq!(TaskState::TaskLost, update.state());
+    assert_eq!(Source::Master, update.source());
+    assert_eq!(Reason::Reconciliation, update.reason());
+    assert_eq!(None, update.slave_id);
+
+    // Dropped by the driver: the update has no agent.
+    driver.acknowledge_status_update(update);
+    Clock::pause();
+    Clock::settle();
+
+    ch::stop(&driver);
 }

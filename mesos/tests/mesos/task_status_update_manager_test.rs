@@ -1,25 +1,33 @@
 //! Mesos' `TaskStatusUpdateManagerTest` (`task_status_update_manager_tests.cpp`)
-//! at the unit level: the manager's process with the Clock paused and a
-//! forward callback standing in for the agent, and its streams as plain
-//! data. The cluster versions come with the agent.
+//! on the in-process cluster (the agent's own manager), and the manager at
+//! the unit level: its process with the Clock paused and a forward
+//! callback standing in for the agent, and its streams as plain data.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use libprocess::testing::{await_failed, await_ready};
-use libprocess::Clock;
+use libprocess::testing::{
+    await_failed, await_ready, drop_protobuf, drop_protobufs, future_dispatch, future_protobuf, ANY,
+};
+use libprocess::{Clock, Future};
 use mesos::common::protobuf_utils::{create_status_update, StatusUpdateOptions};
-use mesos::internal::StatusUpdate;
-use mesos::slave::paths;
+use mesos::internal::{StatusUpdate, StatusUpdateAcknowledgementMessage, StatusUpdateMessage};
 use mesos::slave::state::{ExecutorState, FrameworkState, RunState, SlaveState};
 use mesos::slave::task_status_update_manager::{
     read_task_updates, TaskStatusUpdateManager, TaskStatusUpdateStream,
     STATUS_UPDATE_RETRY_INTERVAL_MAX, STATUS_UPDATE_RETRY_INTERVAL_MIN,
 };
+use mesos::slave::{paths, Slave};
 use mesos::task_status::Source;
+use mesos::testing::{
+    cluster, drop_calls, send_status_update_from_task, MockExecutor, MockScheduler,
+};
+use mesos::Filters;
 use mesos::{ContainerId, ExecutorId, ExecutorInfo, FrameworkId, SlaveId, TaskId, TaskState};
 use parking_lot::Mutex;
 use stout::Uuid;
+
+use crate::cluster_helpers as ch;
 
 fn framework_id() -> FrameworkId {
     FrameworkId {
@@ -69,8 +77,10 @@ fn states(forwarded: &Forwarded) -> Vec<i32> {
     forwarded.lock().iter().map(|u| u.status.state).collect()
 }
 
+/// The manager's own schedule: resent after 10 s, then 20 s, 40 s ... up
+/// to 10 min, until acknowledged.
 #[test]
-fn retry_status_update() {
+fn retry_backoff_until_acknowledged() {
     // The update is resent after 10 s, then 20 s, 40 s ... up to 10 min,
     // until acknowledged.
     let _runtime = libprocess::testing::runtime();
@@ -121,7 +131,7 @@ fn retry_status_update() {
 }
 
 #[test]
-fn ignore_duplicate_status_update_ack() {
+fn duplicate_acknowledgement_refused() {
     // An acknowledgement that arrives twice (the update was retried and
     // both copies acknowledged) is refused the second time, and the
     // stream goes on.
@@ -170,7 +180,7 @@ fn ignore_duplicate_status_update_ack() {
 }
 
 #[test]
-fn ignore_unexpected_status_update_ack() {
+fn unexpected_acknowledgement_refused() {
     // An acknowledgement of an update the stream is not waiting for is
     // refused; the update is still retried.
     let _runtime = libprocess::testing::runtime();
@@ -441,4 +451,196 @@ fn stream_as_plain_data() {
         .expect("replayed");
     assert_eq!(replayed.pending.iter().collect::<Vec<_>>(), vec![&finished]);
     assert!(!replayed.terminated);
+}
+
+/// Mesos' `createTasks(offer)`: task "1" on all of the offer's resources,
+/// run by `DEFAULT_EXECUTOR_INFO`.
+fn create_tasks(offer: &mesos::Offer) -> Vec<mesos::TaskInfo> {
+    vec![mesos::TaskInfo {
+        name: "test-task".to_string(),
+        ..ch::task_on(offer, "1")
+    }]
+}
+
+/// A checkpointing framework on a master and an agent with the test
+/// containerizer, its driver started and its first offers in.
+struct Cluster {
+    driver: mesos::sched::MesosSchedulerDriver,
+    sched: MockScheduler,
+    exec: MockExecutor,
+    slave: cluster::Slave,
+    master: cluster::Master,
+    framework_id: Future<FrameworkId>,
+    offers: Vec<mesos::Offer>,
+}
+
+fn checkpointing_cluster() -> Cluster {
+    let master = ch::start_master();
+    let exec = ch::default_exec();
+    let (_containerizer, slave) = ch::start_slave(&master, &exec);
+    let mut framework = mesos::testing::default_framework_info();
+    framework.checkpoint = Some(true);
+    let sched = MockScheduler::new();
+    let driver = ch::driver_with(&sched, framework, &master, true);
+    let framework_id = sched.registered.future().map(|(id, _)| id);
+    let offers = ch::start_and_await_offers(&driver, &sched);
+    Cluster {
+        driver,
+        sched,
+        exec,
+        slave,
+        master,
+        framework_id,
+        offers,
+    }
+}
+
+/// An update the scheduler did not get (so the master did not
+/// acknowledge it) is resent by the agent's manager.
+#[test]
+fn retry_status_update() {
+    let _runtime = libprocess::testing::runtime();
+    let cluster = checkpointing_cluster();
+    cluster
+        .exec
+        .launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+
+    let dropped = drop_protobuf::<StatusUpdateMessage>(&cluster.master.pid, ANY);
+    Clock::pause();
+    cluster.driver.launch_tasks(
+        vec![cluster.offers[0].id.clone()],
+        create_tasks(&cluster.offers[0]),
+        Filters::default(),
+    );
+    await_ready(&dropped);
+
+    let status = cluster.sched.status_update.future();
+    Clock::advance(STATUS_UPDATE_RETRY_INTERVAL_MIN);
+    assert_eq!(TaskState::TaskRunning, await_ready(&status).state());
+    Clock::resume();
+
+    ch::stop(&cluster.driver);
+}
+
+/// An acknowledgement of an update already acknowledged (the update was
+/// retried) is ignored: the agent keeps going, and the next update is
+/// still retried until acknowledged.
+#[test]
+fn ignore_duplicate_status_update_ack() {
+    let _runtime = libprocess::testing::runtime();
+    let cluster = checkpointing_cluster();
+    let framework_id = await_ready(&cluster.framework_id);
+    let exec_driver = ch::future_executor_driver(&cluster.exec);
+    cluster
+        .exec
+        .launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+
+    // The first update is dropped, so the manager resends it.
+    let dropped = drop_protobuf::<StatusUpdateMessage>(&cluster.master.pid, ANY);
+    Clock::pause();
+    cluster.driver.launch_tasks(
+        vec![cluster.offers[0].id.clone()],
+        create_tasks(&cluster.offers[0]),
+        Filters::default(),
+    );
+    let update = await_ready(&dropped).update;
+
+    let status = cluster.sched.status_update.future();
+    // The acknowledgement of the retried update.
+    let ack = future_dispatch(ANY, Slave::acknowledged);
+    Clock::advance(STATUS_UPDATE_RETRY_INTERVAL_MIN);
+    let status = await_ready(&status);
+    assert_eq!(TaskState::TaskRunning, status.state());
+    await_ready(&ack);
+
+    // TASK_FINISHED never reaches the scheduler, so it is never
+    // acknowledged.
+    drop_protobufs::<StatusUpdateMessage>(&cluster.master.pid, ANY);
+    let update2 = future_dispatch(ANY, Slave::apply_status_update);
+    await_ready(&exec_driver).send_status_update(mesos::TaskStatus {
+        state: TaskState::TaskFinished as i32,
+        ..status
+    });
+    await_ready(&update2);
+
+    // A duplicate acknowledgement of TASK_RUNNING.
+    let duplicate_ack = future_dispatch(ANY, Slave::acknowledged);
+    let master = cluster.master.pid.upid().clone();
+    let acknowledgement = StatusUpdateAcknowledgementMessage {
+        slave_id: update.slave_id.clone().unwrap_or_default(),
+        framework_id,
+        task_id: update.status.task_id.clone(),
+        uuid: update.uuid.clone().unwrap_or_default(),
+    };
+    libprocess::dispatch(&cluster.slave.pid, move |slave: &mut Slave| {
+        slave.status_update_acknowledgement(&master, acknowledgement)
+    });
+    await_ready(&duplicate_ack);
+
+    // TASK_FINISHED is still waiting for its acknowledgement.
+    let retried = future_protobuf::<StatusUpdateMessage>(&cluster.slave.pid, &cluster.master.pid);
+    Clock::advance(STATUS_UPDATE_RETRY_INTERVAL_MIN);
+    assert_eq!(
+        TaskState::TaskFinished,
+        await_ready(&retried).update.status.state()
+    );
+    Clock::resume();
+
+    ch::stop(&cluster.driver);
+}
+
+/// An acknowledgement with a UUID the agent never sent is ignored, and
+/// the update is still retried.
+#[test]
+fn ignore_unexpected_status_update_ack() {
+    let _runtime = libprocess::testing::runtime();
+    let cluster = checkpointing_cluster();
+    let framework_id = await_ready(&cluster.framework_id);
+    let status = cluster.sched.status_update.future();
+    cluster
+        .exec
+        .launch_task
+        .will_once(send_status_update_from_task(TaskState::TaskRunning));
+
+    let forwarded = future_protobuf::<StatusUpdateMessage>(&cluster.master.pid, ANY);
+    // No acknowledgement reaches the master, so the manager retries.
+    drop_calls::<mesos::scheduler::Call>(
+        mesos::scheduler::call::Type::Acknowledge,
+        ANY,
+        &cluster.master.pid,
+    );
+    cluster.driver.launch_tasks(
+        vec![cluster.offers[0].id.clone()],
+        create_tasks(&cluster.offers[0]),
+        Filters::default(),
+    );
+    let update = await_ready(&forwarded).update;
+    assert_eq!(TaskState::TaskRunning, await_ready(&status).state());
+
+    let unexpected_ack = future_dispatch(ANY, Slave::acknowledged);
+    let master = cluster.master.pid.upid().clone();
+    let acknowledgement = StatusUpdateAcknowledgementMessage {
+        slave_id: update.slave_id.clone().unwrap_or_default(),
+        framework_id,
+        task_id: update.status.task_id.clone(),
+        uuid: Uuid::random().to_bytes().to_vec().into(),
+    };
+    libprocess::dispatch(&cluster.slave.pid, move |slave: &mut Slave| {
+        slave.status_update_acknowledgement(&master, acknowledgement)
+    });
+    await_ready(&unexpected_ack);
+
+    // The update is still retried.
+    let retried = future_protobuf::<StatusUpdateMessage>(&cluster.slave.pid, &cluster.master.pid);
+    Clock::pause();
+    Clock::advance(STATUS_UPDATE_RETRY_INTERVAL_MIN);
+    assert_eq!(
+        TaskState::TaskRunning,
+        await_ready(&retried).update.status.state()
+    );
+    Clock::resume();
+
+    ch::stop(&cluster.driver);
 }

@@ -18,13 +18,18 @@
 //! optional or repeated value, and missing required fields are an error
 //! naming them (`Missing required fields: name, type`).
 //!
+//! [`missing_required_fields`] is `IsInitialized()` on an encoding, for
+//! the required fields prost does not check.
+//!
 //! [`write`] and [`read`] frame binary messages with a 4-byte size, as
 //! stout does for files and the external containerizer's pipes.
 
 mod file;
+mod initialized;
 mod parse;
 mod write;
 
 pub use file::{read, write};
-pub use parse::{missing_required_fields, parse, parse_array};
+pub use initialized::{missing_required_fields, WireError};
+pub use parse::{parse, parse_array};
 pub use write::{format_double, jsonify, to_json};

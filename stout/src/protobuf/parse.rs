@@ -256,15 +256,6 @@ fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
     })
 }
 
-/// The required fields `message` lacks, its sub-messages' included, as
-/// protobuf names them (`framework_info.user`): why protobuf's
-/// `ParseFromString` would refuse the bytes `message` was decoded from.
-pub fn missing_required_fields(message: &DynamicMessage) -> Vec<String> {
-    let mut missing = Vec::new();
-    missing_required(message, "", &mut missing);
-    missing
-}
-
 /// Protobuf's `InitializationErrorString()` parts: the missing required
 /// fields in declaration order, then those of set sub-messages in field
 /// number order (`nested.str`, `resources[0].name`).

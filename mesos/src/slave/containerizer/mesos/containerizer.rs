@@ -199,7 +199,12 @@ impl Containerizer for MesosContainerizer {
 
     fn destroy(&self, container_id: &ContainerId) -> Future<Option<ContainerTermination>> {
         let container_id = container_id.clone();
-        dispatch(&self.process, move |p| p.destroy(container_id, None)).flatten()
+        libprocess::dispatch!(
+            &self.process,
+            MesosContainerizerProcess::destroy,
+            container_id,
+            None
+        )
     }
 
     fn kill(&self, container_id: &ContainerId, signal: i32) -> Future<bool> {
@@ -251,14 +256,23 @@ impl Container {
     }
 }
 
-/// The process owning the containers.
-pub(super) struct MesosContainerizerProcess {
+/// The process owning the containers (its `destroy` is dispatched by
+/// name, for tests to await).
+pub struct MesosContainerizerProcess {
     pub(super) options: Options,
     pub(super) launcher: Arc<dyn Launcher>,
     pub(super) isolators: Vec<Arc<dyn Isolator>>,
     pub(super) containers: HashMap<ContainerId, Container>,
     /// `containerizer/mesos/container_destroy_errors`.
     pub(super) destroy_errors: Counter,
+}
+
+impl std::fmt::Debug for MesosContainerizerProcess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MesosContainerizerProcess")
+            .field("containers", &self.containers.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Process for MesosContainerizerProcess {

@@ -54,7 +54,8 @@ impl MesosContainerizerProcess {
         drop(self.destroy(container_id, termination));
     }
 
-    pub(super) fn destroy(
+    /// Mesos' `MesosContainerizerProcess::destroy`.
+    pub fn destroy(
         &mut self,
         container_id: ContainerId,
         termination: Option<ContainerTermination>,

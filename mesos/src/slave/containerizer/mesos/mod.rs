@@ -20,7 +20,9 @@ mod launch;
 mod launcher;
 mod usage;
 
-pub use containerizer::{MesosContainerizer, Options, DEFAULT_ISOLATION};
+pub use containerizer::{
+    MesosContainerizer, MesosContainerizerProcess, Options, DEFAULT_ISOLATION,
+};
 pub use isolator::Isolator;
 pub use isolators::posix::PosixIsolator;
 pub use launcher::{Launcher, SubprocessLauncher};
