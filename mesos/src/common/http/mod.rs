@@ -64,6 +64,34 @@ pub fn parse_json(bytes: &[u8]) -> stout::Try<serde_json::Value> {
         .map_err(|e| stout::Error::new(format!("Failed to parse body into JSON: {}", e)))
 }
 
+/// A v1 API call in `request`'s body, in its `Content-Type`, or the
+/// response Mesos refuses it with (400, or 415 for another media type).
+pub fn parse_call<M: crate::json::Reflect>(request: &Request) -> Result<M, Response> {
+    let bad_request = |body: String| libprocess::http::bad_request(Some(body));
+    let Some(content_type) = request.headers.get("Content-Type") else {
+        return Err(bad_request(
+            "Expecting 'Content-Type' to be present".to_string(),
+        ));
+    };
+    if content_type == APPLICATION_PROTOBUF {
+        // Missing required fields do not parse, as in protobuf.
+        crate::json::decode(&request.body)
+            .map_err(|_| bad_request("Failed to parse body into Call protobuf".to_string()))
+    } else if content_type == APPLICATION_JSON {
+        let json = parse_json(&request.body).map_err(|e| bad_request(e.to_string()))?;
+        crate::json::parse(&json)
+            .map_err(|e| bad_request(format!("Failed to convert JSON into Call protobuf: {}", e)))
+    } else {
+        Err(text(
+            415,
+            Some(format!(
+                "Expecting 'Content-Type' of {} or {}",
+                APPLICATION_JSON, APPLICATION_PROTOBUF
+            )),
+        ))
+    }
+}
+
 /// `200 OK` with `value`, wrapped in the callback the request's `jsonp`
 /// parameter names (Mesos' `OK(json, jsonp)`).
 pub fn ok_json(value: &serde_json::Value, request: &Request) -> Response {

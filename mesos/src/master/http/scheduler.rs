@@ -21,8 +21,7 @@ use crate::scheduler::call::Type;
 use crate::scheduler::Call;
 use crate::FrameworkId;
 
-const APPLICATION_JSON: &str = "application/json";
-const APPLICATION_PROTOBUF: &str = "application/x-protobuf";
+use crate::common::http::{APPLICATION_JSON, APPLICATION_PROTOBUF};
 const STREAM_ID: &str = "Mesos-Stream-Id";
 
 /// The route's help (Mesos' `SCHEDULER_HELP`).
@@ -55,34 +54,7 @@ fn status(code: u16, body: impl Into<String>) -> Response {
 
 /// The call in the request's body, or the response refusing it.
 fn parse_call(request: &Request) -> Result<Call, Response> {
-    let Some(content_type) = request.headers.get("Content-Type") else {
-        return Err(http::bad_request(Some(
-            "Expecting 'Content-Type' to be present".to_string(),
-        )));
-    };
-    let call: crate::v1::scheduler::Call = if content_type == APPLICATION_PROTOBUF {
-        crate::json::decode(&request.body).map_err(|_| {
-            http::bad_request(Some("Failed to parse body into Call protobuf".to_string()))
-        })?
-    } else if content_type == APPLICATION_JSON {
-        let json: serde_json::Value = serde_json::from_slice(&request.body).map_err(|e| {
-            http::bad_request(Some(format!("Failed to parse body into JSON: {}", e)))
-        })?;
-        crate::json::parse(&json).map_err(|e| {
-            http::bad_request(Some(format!(
-                "Failed to convert JSON into Call protobuf: {}",
-                e
-            )))
-        })?
-    } else {
-        return Err(status(
-            415,
-            format!(
-                "Expecting 'Content-Type' of {} or {}",
-                APPLICATION_JSON, APPLICATION_PROTOBUF
-            ),
-        ));
-    };
+    let call: crate::v1::scheduler::Call = crate::common::http::parse_call(request)?;
     devolve(&call).map_err(|e| http::bad_request(Some(e.to_string())))
 }
 

@@ -6,7 +6,6 @@
 
 use libprocess::http::{self, pipe, Request, Response};
 use libprocess::{delay, Future, SelfPid};
-use prost::Message;
 
 use crate::common::evolve::{devolve, evolve};
 use crate::common::protobuf_utils::create_status_update_from_status;
@@ -27,8 +26,7 @@ result in a streaming response via chunked\ntransfer encoding. The executors can
 response\nincrementally.\n\nReturns 202 Accepted for all other Call messages iff the\nrequest is \
 accepted.\n";
 
-const APPLICATION_JSON: &str = "application/json";
-const APPLICATION_PROTOBUF: &str = "application/x-protobuf";
+use crate::common::http::{APPLICATION_JSON, APPLICATION_PROTOBUF};
 
 /// How long the agent waits between heartbeats on an executor's stream
 /// (Mesos' `DEFAULT_EXECUTOR_HEARTBEAT_INTERVAL`).
@@ -80,38 +78,7 @@ fn status(code: u16, body: impl Into<String>) -> Response {
 
 /// The call in the request's body, or the response refusing it.
 fn parse_call(request: &Request) -> Result<Call, Response> {
-    let Some(content_type) = request.headers.get("Content-Type") else {
-        return Err(http::bad_request(Some(
-            "Expecting 'Content-Type' to be present".to_string(),
-        )));
-    };
-    let v1: crate::v1::executor::Call = if content_type == APPLICATION_PROTOBUF {
-        // A protobuf missing required fields does not parse in Mesos.
-        crate::v1::executor::Call::decode(request.body.clone())
-            .ok()
-            .filter(|c| !c.executor_id.value.is_empty() && !c.framework_id.value.is_empty())
-            .ok_or_else(|| {
-                http::bad_request(Some("Failed to parse body into Call protobuf".to_string()))
-            })?
-    } else if content_type == APPLICATION_JSON {
-        let json: serde_json::Value = serde_json::from_slice(&request.body).map_err(|e| {
-            http::bad_request(Some(format!("Failed to parse body into JSON: {}", e)))
-        })?;
-        crate::json::parse(&json).map_err(|e| {
-            http::bad_request(Some(format!(
-                "Failed to convert JSON into Call protobuf: {}",
-                e
-            )))
-        })?
-    } else {
-        return Err(status(
-            415,
-            format!(
-                "Expecting 'Content-Type' of {} or {}",
-                APPLICATION_JSON, APPLICATION_PROTOBUF
-            ),
-        ));
-    };
+    let v1: crate::v1::executor::Call = crate::common::http::parse_call(request)?;
     devolve(&v1).map_err(|e| http::bad_request(Some(e.to_string())))
 }
 
