@@ -16,11 +16,11 @@
 //! The binaries come from `target/release`: build them first with
 //! `cargo build --release -p mesos --bins`.
 
+mod daemons;
+
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::process::{Child, Command};
+use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -32,142 +32,16 @@ use mesos::{
 };
 use parking_lot::Mutex;
 
+use daemons::start_cluster;
+
 /// Tasks per throughput round.
 const TASKS: usize = 200;
 /// Tasks launched one at a time for the uncontended latency.
 const SEQUENTIAL: usize = 50;
 const TASK_RESOURCES: &str = "cpus:0.1;mem:32";
 const DEADLINE: Duration = Duration::from_secs(120);
-
-/// Where `cargo build --release -p mesos --bins` puts the daemons: this
-/// bench runs from `target/release/deps`.
-fn binary(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("the bench's own path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/release");
-    let path = dir.join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo build --release -p mesos --bins` first",
-        path.display()
-    );
-    path
-}
-
-/// A daemon whose stderr lines are collected as they come.
-struct Daemon {
-    child: Child,
-    lines: Receiver<String>,
-}
-
-impl Daemon {
-    fn start(name: &str, args: &[String]) -> Daemon {
-        let mut child = Command::new(binary(name))
-            .args(args)
-            .env_remove("LIBPROCESS_IP")
-            .env_remove("LIBPROCESS_PORT")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the daemon starts");
-        let stderr = child.stderr.take().expect("stderr");
-        let (sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Daemon { child, lines }
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(_) => {}
-                Err(_) => panic!("no line with '{}' before the deadline", needle),
-            }
-        }
-    }
-
-    /// `VmRSS` from `/proc/<pid>/status`, in kB.
-    fn resident_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .expect("/proc/<pid>/status");
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("a VmRSS line")
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-        let _ = self.child.wait();
-    }
-}
-
-struct Cluster {
-    master: Daemon,
-    agent: Daemon,
-    master_address: String,
-    _work_dir: tempfile::TempDir,
-}
-
-fn start_cluster() -> Cluster {
-    let master = Daemon::start(
-        "mesos-master",
-        &[
-            "--ip=127.0.0.1".into(),
-            "--port=0".into(),
-            "--registry=in_memory".into(),
-        ],
-    );
-    let started = master.wait_for("started on master@");
-    let master_address = started
-        .rsplit("master@")
-        .next()
-        .expect("an address")
-        .trim()
-        .to_string();
-    let work_dir = tempfile::tempdir().expect("a work directory");
-    let launcher_dir = binary("mesos-executor")
-        .parent()
-        .expect("a directory")
-        .to_string_lossy()
-        .into_owned();
-    let path = work_dir.path().display();
-    let agent = Daemon::start(
-        "mesos-agent",
-        &[
-            format!("--master={}", master_address),
-            "--ip=127.0.0.1".into(),
-            "--port=0".into(),
-            format!("--work_dir={}/work", path),
-            format!("--runtime_dir={}/run", path),
-            format!("--launcher_dir={}", launcher_dir),
-            // Room for a whole round at once.
-            "--resources=cpus:64;mem:65536;disk:1024;ports:[31000-32000]".into(),
-            "--no-switch_user".into(),
-        ],
-    );
-    agent.wait_for("Registered with master");
-    Cluster {
-        master,
-        agent,
-        master_address,
-        _work_dir: work_dir,
-    }
-}
+/// Room for a whole round at once.
+const AGENT_RESOURCES: &str = "cpus:64;mem:65536;disk:1024;ports:[31000-32000]";
 
 /// One batch of tasks the framework runs, and what it saw of them.
 #[derive(Default)]
@@ -361,7 +235,7 @@ fn e2e(c: &mut Criterion) {
         .try_build()
         .expect("the framework's runtime");
     let _enter = runtime.enter();
-    let cluster = start_cluster();
+    let cluster = start_cluster(AGENT_RESOURCES);
     // Idle: registered, nothing launched yet.
     let idle = (cluster.master.resident_kb(), cluster.agent.resident_kb());
     let mut framework = Framework::start(&cluster.master_address);

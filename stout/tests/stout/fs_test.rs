@@ -100,16 +100,19 @@ fn symlink_rm() {
 
 // stout's checkpointing primitive: the target holds the old or the new
 // contents, and no temporary file is left behind.
+// Synced or not, it is the same replacement.
 #[test]
 fn write_atomic() {
-    let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("checkpoint");
-    os::write_atomic(&file, "first").unwrap();
-    assert_eq!(os::read(&file).unwrap(), "first");
-    os::write_atomic(&file, "second").unwrap();
-    assert_eq!(os::read(&file).unwrap(), "second");
-    assert_eq!(os::ls(tmp.path()).unwrap(), ["checkpoint"]);
+    for sync in [false, true] {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("checkpoint");
+        os::write_atomic(&file, "first", sync).unwrap();
+        assert_eq!(os::read(&file).unwrap(), "first");
+        os::write_atomic(&file, "second", sync).unwrap();
+        assert_eq!(os::read(&file).unwrap(), "second");
+        assert_eq!(os::ls(tmp.path()).unwrap(), ["checkpoint"]);
 
-    let missing_dir = tmp.path().join("missing/checkpoint");
-    assert!(os::write_atomic(&missing_dir, "x").is_err());
+        let missing_dir = tmp.path().join("missing/checkpoint");
+        assert!(os::write_atomic(&missing_dir, "x", sync).is_err());
+    }
 }

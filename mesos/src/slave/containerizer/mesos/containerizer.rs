@@ -291,10 +291,12 @@ pub(super) fn runtime_path(runtime_dir: &str, container_id: &ContainerId) -> Str
 }
 
 /// Writes `contents` to `path` atomically, creating its directory (Mesos'
-/// `state::checkpoint`).
+/// `state::checkpoint` with its default, no fsync: the pid checkpoints
+/// are written on the launch path, where a disk flush would delay every
+/// task).
 fn checkpoint(path: &str, contents: &str) -> Try<()> {
     stout::os::mkdir(stout::path::dirname(path), true)?;
-    stout::os::write_atomic(path, contents)
+    stout::os::write_atomic(path, contents, false)
 }
 
 impl MesosContainerizerProcess {
