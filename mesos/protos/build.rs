@@ -18,11 +18,18 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let descriptors = protox::compile(&files, &includes)?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    // The comments (source info) are for the generated code's docs; the
+    // embedded set leaves them out, as every daemon decodes it into memory.
+    let mut embedded = descriptors.clone();
+    for file in &mut embedded.file {
+        file.source_code_info = None;
+    }
     std::fs::write(
         out.join("mesos_descriptors.bin"),
-        prost::Message::encode_to_vec(&descriptors),
+        prost::Message::encode_to_vec(&embedded),
     )?;
     std::fs::write(out.join("message_types.rs"), message_types(&descriptors))?;
+    std::fs::write(out.join("schemas.rs"), schemas(&descriptors))?;
     prost_build::Config::new()
         .bytes(["."])
         .enable_type_names()
@@ -86,6 +93,73 @@ fn message_types(descriptors: &prost_types::FileDescriptorSet) -> String {
         }
     }
     out.push_str("        }\n    };\n}\n");
+    out
+}
+
+/// The table of `stout::protobuf::Schema`s (an array expression) for the
+/// required-field check: every message type, map entries included, sorted
+/// by full name, its message-typed fields pointing into the table by index.
+fn schemas(descriptors: &prost_types::FileDescriptorSet) -> String {
+    use prost_types::field_descriptor_proto::{Label, Type};
+    use std::collections::BTreeMap;
+
+    fn collect<'a>(
+        message: &'a prost_types::DescriptorProto,
+        scope: &str,
+        all: &mut BTreeMap<String, &'a prost_types::DescriptorProto>,
+    ) {
+        let full_name = format!("{scope}.{}", message.name());
+        for nested in &message.nested_type {
+            collect(nested, &full_name, all);
+        }
+        all.insert(full_name, message);
+    }
+
+    let mut all = BTreeMap::new();
+    for file in &descriptors.file {
+        for message in &file.message_type {
+            collect(message, file.package(), &mut all);
+        }
+    }
+    let index: BTreeMap<&str, usize> = all
+        .keys()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let mut out = String::from("&[\n");
+    for (name, message) in &all {
+        let field = |f: &prost_types::FieldDescriptorProto| {
+            format!("Field {{ number: {}, name: {:?} }}", f.number(), f.name())
+        };
+        let required: Vec<String> = message
+            .field
+            .iter()
+            .filter(|f| f.label() == Label::Required)
+            .map(field)
+            .collect();
+        let messages: Vec<String> = message
+            .field
+            .iter()
+            .filter(|f| f.r#type() == Type::Message)
+            .map(|f| {
+                let target = f.type_name().trim_start_matches('.');
+                let schema = index
+                    .get(target)
+                    .unwrap_or_else(|| panic!("{name}.{}: unknown type {target}", f.name()));
+                format!(
+                    "MessageField {{ field: {}, repeated: {}, schema: {schema} }}",
+                    field(f),
+                    f.label() == Label::Repeated
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "    Schema {{ name: {name:?}, required: &[{}], messages: &[{}] }},\n",
+            required.join(", "),
+            messages.join(", ")
+        ));
+    }
+    out.push(']');
     out
 }
 

@@ -109,7 +109,7 @@ pub fn parse_array<M: Reflect>(json: &Value) -> Try<Vec<M>> {
 /// protobuf does, on missing required fields (which prost would fill
 /// with defaults).
 pub fn decode<M: Reflect>(bytes: &[u8]) -> Try<M> {
-    let missing = stout::protobuf::missing_required_fields(&descriptor::<M>(), bytes)
+    let missing = crate::common::messages::missing_required_fields::<M>(bytes)
         .map_err(|e| Error::new(format!("Failed to parse {}: {}", M::full_name(), e)))?;
     if !missing.is_empty() {
         return Err(Error::new(format!(

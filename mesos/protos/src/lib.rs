@@ -32,3 +32,17 @@ pub mod values;
 pub const DESCRIPTORS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/mesos_descriptors.bin"));
 
 include!(concat!(env!("OUT_DIR"), "/message_types.rs"));
+
+use stout::protobuf::{Field, MessageField, Schema};
+
+/// Every message type's required and message-typed fields, sorted by full
+/// name: the table of `stout::protobuf::missing_required_fields`.
+pub static SCHEMAS: &[Schema] = include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
+
+/// The index in [`SCHEMAS`] of the message type named `full_name`
+/// (`mesos.TaskInfo`).
+pub fn schema_index(full_name: &str) -> Option<usize> {
+    SCHEMAS
+        .binary_search_by(|schema| schema.name.cmp(full_name))
+        .ok()
+}

@@ -4,6 +4,18 @@
 //! and dropped before any handler sees it.
 
 use libprocess::{name_of, Handlers, Message, ProtobufMessage, UPID};
+use mesos_protos::SCHEMAS;
+use stout::protobuf::WireError;
+
+/// The required fields `bytes`, as an `M`, lacks: protobuf's
+/// `IsInitialized()`, which prost does not check.
+pub fn missing_required_fields<M: prost::Name>(bytes: &[u8]) -> Result<Vec<String>, WireError> {
+    stout::protobuf::missing_required_fields(SCHEMAS, schema_index::<M>(), bytes)
+}
+
+fn schema_index<M: prost::Name>() -> usize {
+    mesos_protos::schema_index(&M::full_name()).expect("every generated message is in the table")
+}
 
 /// Calls `handler(process, from, message)` for each well-formed `M`.
 pub fn install<P, M, F>(handlers: &mut Handlers<P>, mut handler: F)
@@ -11,9 +23,10 @@ where
     M: ProtobufMessage,
     F: FnMut(&mut P, &UPID, M) + Send + 'static,
 {
-    let descriptor = crate::json::descriptor::<M>();
+    let schema = schema_index::<M>();
     handlers.install_message(name_of::<M>(), move |process, message: &Message| {
-        let decoded = match stout::protobuf::missing_required_fields(&descriptor, &message.body) {
+        let missing = stout::protobuf::missing_required_fields(SCHEMAS, schema, &message.body);
+        let decoded = match missing {
             Ok(missing) if missing.is_empty() => M::decode(message.body.clone()).ok(),
             Ok(missing) => {
                 tracing::warn!(

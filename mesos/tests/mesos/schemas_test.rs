@@ -122,3 +122,52 @@ fn every_message_round_trips_through_bytes_and_json() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+// The required-field check's static table says what the descriptors say:
+// every message type, its required fields, and each message-typed field
+// pointing at the right type.
+#[test]
+fn required_field_table_matches_the_descriptors() {
+    let pool = json::descriptor_pool();
+    let table = mesos_protos::SCHEMAS;
+    assert_eq!(table.len(), pool.all_messages().count());
+    for message in pool.all_messages() {
+        let index = mesos_protos::schema_index(message.full_name())
+            .unwrap_or_else(|| panic!("{} is not in the table", message.full_name()));
+        let schema = &table[index];
+        let required: Vec<(u32, String)> = message
+            .fields()
+            .filter(|f| f.is_required())
+            .map(|f| (f.number(), f.name().to_string()))
+            .collect();
+        let listed: Vec<(u32, String)> = schema
+            .required
+            .iter()
+            .map(|f| (f.number, f.name.to_string()))
+            .collect();
+        // In any order: the descriptors sort fields by number.
+        let sorted = |mut v: Vec<(u32, String)>| {
+            v.sort();
+            v
+        };
+        assert_eq!(sorted(required), sorted(listed), "{}", message.full_name());
+        let messages: Vec<(u32, bool, String)> = message
+            .fields()
+            .filter_map(|f| match f.kind() {
+                Kind::Message(m) => Some((
+                    f.number(),
+                    f.is_list() || f.is_map(),
+                    m.full_name().to_string(),
+                )),
+                _ => None,
+            })
+            .collect();
+        let mut listed: Vec<(u32, bool, String)> = schema
+            .messages
+            .iter()
+            .map(|f| (f.field.number, f.repeated, table[f.schema].name.to_string()))
+            .collect();
+        listed.sort();
+        assert_eq!(messages, listed, "{}", message.full_name());
+    }
+}

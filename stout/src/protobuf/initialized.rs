@@ -1,9 +1,43 @@
 //! Protobuf's `IsInitialized()` on a message's encoding: which required
 //! fields are missing (prost fills them with defaults instead), found by
-//! walking the wire format against the descriptor, without decoding the
-//! values.
+//! walking the wire format against a compact [`Schema`] table, without
+//! decoding the values.
+//!
+//! The table, not a reflection descriptor, because every daemon checks
+//! each message it receives from its start: a table generated with the
+//! types is static data, where a descriptor pool is megabytes of heap.
 
-use prost_reflect::{Kind, MessageDescriptor};
+/// A message type as the check sees it: an entry of a table of every
+/// message type of a schema, which its fields refer to by index.
+#[derive(Debug)]
+pub struct Schema {
+    /// The full name, `mesos.TaskInfo`.
+    pub name: &'static str,
+    /// The required fields.
+    pub required: &'static [Field],
+    /// The fields whose values are messages (maps' entries included).
+    pub messages: &'static [MessageField],
+}
+
+/// A field: its number and its name.
+#[derive(Debug)]
+pub struct Field {
+    /// The field number.
+    pub number: u32,
+    /// The field name, for the paths of missing fields.
+    pub name: &'static str,
+}
+
+/// A field whose values are messages of the type at `schema` in the table.
+#[derive(Debug)]
+pub struct MessageField {
+    /// The field number and name.
+    pub field: Field,
+    /// Repeated (or a map): paths index its values, `resources[0].name`.
+    pub repeated: bool,
+    /// The index of the values' type in the table.
+    pub schema: usize,
+}
 
 /// The wire format broke off or is not protobuf's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,31 +51,29 @@ impl std::fmt::Display for WireError {
 
 impl std::error::Error for WireError {}
 
-/// `InitializationErrorString()`'s parts for `bytes` as a `descriptor`
-/// message: the required fields it lacks, nested ones with their path
-/// (`update.status.task_id.value`, `resources[0].name`); empty when it is
-/// initialized.
+/// `InitializationErrorString()`'s parts for `bytes` as a message of the
+/// type at `index` in `table`: the required fields it lacks, nested ones
+/// with their path (`update.status.task_id.value`, `resources[0].name`);
+/// empty when it is initialized.
 pub fn missing_required_fields(
-    descriptor: &MessageDescriptor,
+    table: &[Schema],
+    index: usize,
     bytes: &[u8],
 ) -> Result<Vec<String>, WireError> {
     let mut missing = Vec::new();
-    scan(descriptor, bytes, "", &mut missing)?;
+    scan(table, index, bytes, "", &mut missing)?;
     Ok(missing)
 }
 
 fn scan(
-    descriptor: &MessageDescriptor,
+    table: &[Schema],
+    index: usize,
     mut bytes: &[u8],
     prefix: &str,
     missing: &mut Vec<String>,
 ) -> Result<(), WireError> {
-    let required: Vec<u32> = descriptor
-        .fields()
-        .filter(|f| f.is_required())
-        .map(|f| f.number())
-        .collect();
-    let mut seen = vec![false; required.len()];
+    let schema = table.get(index).ok_or(WireError("no such message type"))?;
+    let mut seen = vec![false; schema.required.len()];
     // Occurrences of each repeated message field so far, for the path.
     let mut counts: Vec<(u32, usize)> = Vec::new();
     while !bytes.is_empty() {
@@ -50,7 +82,7 @@ fn scan(
         if number == 0 {
             return Err(WireError("field number 0"));
         }
-        if let Some(i) = required.iter().position(|n| *n == number) {
+        if let Some(i) = schema.required.iter().position(|f| f.number == number) {
             seen[i] = true;
         }
         match key & 7 {
@@ -67,35 +99,31 @@ fn scan(
                 }
                 let (payload, rest) = bytes.split_at(len);
                 bytes = rest;
-                let field = descriptor.get_field(number);
-                if let Some(field) = field {
-                    if let Kind::Message(sub) = field.kind() {
-                        let path = if field.is_list() || field.is_map() {
-                            let count = match counts.iter_mut().find(|(n, _)| *n == number) {
-                                Some((_, count)) => count,
-                                None => {
-                                    counts.push((number, 0));
-                                    &mut counts.last_mut().expect("just pushed").1
-                                }
-                            };
-                            *count += 1;
-                            format!("{}{}[{}].", prefix, field.name(), *count - 1)
-                        } else {
-                            format!("{}{}.", prefix, field.name())
-                        };
-                        scan(&sub, payload, &path, missing)?;
-                    }
-                }
+                let Some(field) = schema.messages.iter().find(|f| f.field.number == number) else {
+                    continue;
+                };
+                let path = if field.repeated {
+                    let count = match counts.iter_mut().find(|(n, _)| *n == number) {
+                        Some((_, count)) => count,
+                        None => {
+                            counts.push((number, 0));
+                            &mut counts.last_mut().expect("just pushed").1
+                        }
+                    };
+                    *count += 1;
+                    format!("{}{}[{}].", prefix, field.field.name, *count - 1)
+                } else {
+                    format!("{}{}.", prefix, field.field.name)
+                };
+                scan(table, field.schema, payload, &path, missing)?;
             }
             // Groups: not in Mesos' schemas.
             _ => return Err(WireError("unsupported wire type")),
         }
     }
-    for (number, seen) in required.iter().zip(seen) {
+    for (field, seen) in schema.required.iter().zip(seen) {
         if !seen {
-            if let Some(field) = descriptor.get_field(*number) {
-                missing.push(format!("{}{}", prefix, field.name()));
-            }
+            missing.push(format!("{}{}", prefix, field.name));
         }
     }
     Ok(())
@@ -122,56 +150,52 @@ fn skip(bytes: &[u8], n: usize) -> Result<&[u8], WireError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prost_reflect::prost_types::field_descriptor_proto::{Label, Type};
-    use prost_reflect::prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
-    use prost_reflect::DescriptorPool;
 
-    /// `message Inner { required string name = 1; }` and
-    /// `message Outer { required Inner inner = 1; repeated Inner items = 2; optional int32 n = 3; }`.
-    fn outer() -> MessageDescriptor {
-        let field = |name: &str, number, label: Label, kind: Type, type_name: Option<&str>| {
-            FieldDescriptorProto {
-                name: Some(name.to_string()),
-                number: Some(number),
-                label: Some(label as i32),
-                r#type: Some(kind as i32),
-                type_name: type_name.map(str::to_string),
-                ..FieldDescriptorProto::default()
-            }
-        };
-        let file = FileDescriptorProto {
-            name: Some("t.proto".to_string()),
-            package: Some("t".to_string()),
-            syntax: Some("proto2".to_string()),
-            message_type: vec![
-                DescriptorProto {
-                    name: Some("Inner".to_string()),
-                    field: vec![field("name", 1, Label::Required, Type::String, None)],
-                    ..DescriptorProto::default()
+    /// `message Inner { required string name = 1; }` (index 0) and
+    /// `message Outer { required Inner inner = 1; repeated Inner items = 2; optional int32 n = 3; }`
+    /// (index 1).
+    static TABLE: &[Schema] = &[
+        Schema {
+            name: "t.Inner",
+            required: &[Field {
+                number: 1,
+                name: "name",
+            }],
+            messages: &[],
+        },
+        Schema {
+            name: "t.Outer",
+            required: &[Field {
+                number: 1,
+                name: "inner",
+            }],
+            messages: &[
+                MessageField {
+                    field: Field {
+                        number: 1,
+                        name: "inner",
+                    },
+                    repeated: false,
+                    schema: 0,
                 },
-                DescriptorProto {
-                    name: Some("Outer".to_string()),
-                    field: vec![
-                        field("inner", 1, Label::Required, Type::Message, Some(".t.Inner")),
-                        field("items", 2, Label::Repeated, Type::Message, Some(".t.Inner")),
-                        field("n", 3, Label::Optional, Type::Int32, None),
-                    ],
-                    ..DescriptorProto::default()
+                MessageField {
+                    field: Field {
+                        number: 2,
+                        name: "items",
+                    },
+                    repeated: true,
+                    schema: 0,
                 },
             ],
-            ..FileDescriptorProto::default()
-        };
-        let mut pool = DescriptorPool::new();
-        pool.add_file_descriptor_proto(file).expect("a valid file");
-        pool.get_message_by_name("t.Outer").expect("Outer")
-    }
+        },
+    ];
+    const OUTER: usize = 1;
 
     #[test]
     fn required_fields_at_every_depth() {
-        let outer = outer();
         assert_eq!(
             Ok(vec!["inner".to_string()]),
-            missing_required_fields(&outer, &[])
+            missing_required_fields(TABLE, OUTER, &[])
         );
         // inner { name: "a" }, items { }, items { name: "b" }, n: 300
         let bytes = [
@@ -180,22 +204,26 @@ mod tests {
         ];
         assert_eq!(
             Ok(vec!["items[0].name".to_string()]),
-            missing_required_fields(&outer, &bytes)
+            missing_required_fields(TABLE, OUTER, &bytes)
         );
         // inner { }
         assert_eq!(
             Ok(vec!["inner.name".to_string()]),
-            missing_required_fields(&outer, &[0x0a, 0x00])
+            missing_required_fields(TABLE, OUTER, &[0x0a, 0x00])
         );
     }
 
     #[test]
     fn broken_encodings() {
-        let outer = outer();
-        assert!(missing_required_fields(&outer, &[0xff; 11]).is_err());
-        assert!(missing_required_fields(&outer, &[0x0a, 0x7f, b'a']).is_err());
-        assert!(missing_required_fields(&outer, &[0x00, 0x01]).is_err());
-        assert!(missing_required_fields(&outer, &[0x0c]).is_err());
-        assert!(missing_required_fields(&outer, &[0x19, 0x00]).is_err());
+        for bytes in [
+            &[0xff; 11][..],
+            &[0x0a, 0x7f, b'a'],
+            &[0x00, 0x01],
+            &[0x0c],
+            &[0x19, 0x00],
+        ] {
+            assert!(missing_required_fields(TABLE, OUTER, bytes).is_err());
+        }
+        assert!(missing_required_fields(TABLE, 2, &[]).is_err());
     }
 }

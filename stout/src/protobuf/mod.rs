@@ -19,7 +19,8 @@
 //! naming them (`Missing required fields: name, type`).
 //!
 //! [`missing_required_fields`] is `IsInitialized()` on an encoding, for
-//! the required fields prost does not check.
+//! the required fields prost does not check, against a static [`Schema`]
+//! table generated with the types.
 //!
 //! [`write`] and [`read`] frame binary messages with a 4-byte size, as
 //! stout does for files and the external containerizer's pipes.
@@ -30,6 +31,6 @@ mod parse;
 mod write;
 
 pub use file::{read, write};
-pub use initialized::{missing_required_fields, WireError};
+pub use initialized::{missing_required_fields, Field, MessageField, Schema, WireError};
 pub use parse::{parse, parse_array};
 pub use write::{format_double, jsonify, to_json};
