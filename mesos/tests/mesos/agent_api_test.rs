@@ -10,6 +10,7 @@ use libprocess::testing::{await_ready, future_dispatch, ANY};
 use libprocess::Clock;
 use mesos::common::http::ContentType;
 use mesos::master::detector::StandaloneMasterDetector;
+use mesos::slave::flags::JsonFlag;
 use mesos::testing::cluster::Slave;
 use mesos::testing::{send_status_update_from_task, TestContainerizer};
 use mesos::v1::agent::{call, response, Call, Response};
@@ -100,6 +101,47 @@ fn get_metrics() {
         assert_eq!(response.r#type(), response::Type::GetMetrics);
         let metrics = response.get_metrics.expect("get_metrics").metrics;
         assert!(metrics.iter().all(|m| m.value.is_some()));
+    }
+}
+
+#[test]
+fn get_agent() {
+    let _runtime = loopback_runtime();
+    let recovered = future_dispatch(ANY, mesos::slave::Slave::recovered);
+    let exec = ch::default_exec();
+    let domain = mesos::DomainInfo {
+        fault_domain: Some(mesos::domain_info::FaultDomain {
+            region: mesos::domain_info::fault_domain::RegionInfo {
+                name: "region-xyz".into(),
+            },
+            zone: mesos::domain_info::fault_domain::ZoneInfo {
+                name: "zone-456".into(),
+            },
+        }),
+    };
+    let flag_domain = domain.clone();
+    let slave = Slave::start_with(
+        Arc::new(StandaloneMasterDetector::new()),
+        Arc::new(TestContainerizer::new(&exec)),
+        move |flags| {
+            flags.hostname = Some("host".into());
+            flags.domain = Some(JsonFlag(flag_domain));
+        },
+    )
+    .expect("the agent starts");
+    await_ready(&recovered);
+    Clock::pause();
+    Clock::settle();
+    for content_type in CONTENT_TYPES {
+        let response = ask(&slave, call::Type::GetAgent, content_type);
+        assert_eq!(response.r#type(), response::Type::GetAgent);
+        let info = response
+            .get_agent
+            .and_then(|a| a.agent_info)
+            .expect("agent_info");
+        assert_eq!(info.hostname, "host");
+        let domain: mesos::v1::DomainInfo = mesos::common::evolve::evolve(&domain).expect("v1");
+        assert_eq!(info.domain, Some(domain));
     }
 }
 
@@ -436,9 +478,9 @@ fn bad_requests() {
             "501 Not Implemented.",
         ),
         (
-            post(pid, "api/v1", r#"{"type": "GET_AGENT"}"#, json, json),
+            post(pid, "api/v1", r#"{"type": "GET_OPERATIONS"}"#, json, json),
             501,
-            "Call GET_AGENT is not supported yet",
+            "Call GET_OPERATIONS is not supported yet",
         ),
         (
             get(pid, "api/v1", None),

@@ -11,6 +11,7 @@ use libprocess::http::{Request, Response};
 use libprocess::{await_all, dispatch, Future, SelfPid};
 use serde_json::{json, Map, Value};
 
+use super::responses::sorted_executors;
 use crate::agent::response::get_containers::Container;
 use crate::common::http::ok_json;
 use crate::common::protobuf_utils::get_root_container_id;
@@ -145,7 +146,7 @@ impl Slave {
         };
         let mut futures = Vec::new();
         for framework in self.sorted_frameworks() {
-            for executor in framework.executors.values() {
+            for executor in sorted_executors(framework) {
                 if executor.state == ExecutorState::Terminated {
                     continue;
                 }
@@ -222,7 +223,7 @@ impl Slave {
         let mut executor_containers = HashSet::new();
         let mut shown_executor_containers = HashSet::new();
         for framework in self.sorted_frameworks() {
-            for executor in framework.executors.values() {
+            for executor in sorted_executors(framework) {
                 if executor.state == ExecutorState::Terminated {
                     continue;
                 }

@@ -82,17 +82,16 @@ fn content_type(request: &Request) -> Result<Media, Response> {
             "Expecting 'Content-Type' to be present".into(),
         )));
     };
-    let streaming = match header {
+    match header {
         APPLICATION_JSON => return message_content_type(request, ContentType::Json),
         APPLICATION_PROTOBUF => return message_content_type(request, ContentType::Protobuf),
-        APPLICATION_RECORDIO => true,
-        _ => false,
-    };
-    if !streaming {
-        return Err(unsupported_media_type(format!(
-            "Expecting 'Content-Type' of {} or {} or {}",
-            APPLICATION_JSON, APPLICATION_PROTOBUF, APPLICATION_RECORDIO
-        )));
+        APPLICATION_RECORDIO => {}
+        _ => {
+            return Err(unsupported_media_type(format!(
+                "Expecting 'Content-Type' of {} or {} or {}",
+                APPLICATION_JSON, APPLICATION_PROTOBUF, APPLICATION_RECORDIO
+            )))
+        }
     }
     match request.headers.get(MESSAGE_CONTENT_TYPE) {
         None => Err(http::bad_request(Some(format!(
@@ -132,10 +131,10 @@ fn allows(request: &Request, header: &str, media_type: &str) -> bool {
 
 /// The encoding of the response the request accepts.
 fn accept_type(request: &Request) -> Result<Media, Response> {
-    let streaming = if request.accepts_media_type(APPLICATION_JSON) {
-        Media::Message(ContentType::Json)
+    let message = if request.accepts_media_type(APPLICATION_JSON) {
+        ContentType::Json
     } else if request.accepts_media_type(APPLICATION_PROTOBUF) {
-        Media::Message(ContentType::Protobuf)
+        ContentType::Protobuf
     } else if request.accepts_media_type(APPLICATION_RECORDIO) {
         if allows(request, MESSAGE_ACCEPT, APPLICATION_JSON) {
             return Ok(Media::Stream(ContentType::Json));
@@ -158,7 +157,7 @@ fn accept_type(request: &Request) -> Result<Media, Response> {
             MESSAGE_ACCEPT
         )));
     }
-    Ok(streaming)
+    Ok(Media::Message(message))
 }
 
 /// One message in `content_type` (Mesos' `deserialize<T>`); a protobuf
@@ -270,11 +269,12 @@ impl Slave {
         if request.method != "POST" {
             return Answer::Now(http::method_not_allowed(&["POST"], Some(&request.method)));
         }
-        let media = match content_type(request).and_then(|c| Ok((c, accept_type(request)?))) {
+        // Mesos checks the request's encoding before the response's.
+        let media = content_type(request).and_then(|content| Ok((content, accept_type(request)?)));
+        let (content, accept) = match media {
             Ok(media) => media,
             Err(response) => return Answer::Now(response),
         };
-        let (content, accept) = media;
         let call = match parse_call(&request.body, content) {
             Ok(call) => call,
             Err(e) => return Answer::Now(http::bad_request(Some(e))),
@@ -344,6 +344,13 @@ impl Slave {
                 r.get_executors = Some(self.get_executors())
             }),
             call::Type::GetTasks => response(R::GetTasks, |r| r.get_tasks = Some(self.get_tasks())),
+            // Draining comes with its issue: no drain config to show yet.
+            call::Type::GetAgent => response(R::GetAgent, |r| {
+                r.get_agent = Some(response::GetAgent {
+                    slave_info: Some(self.info.clone()),
+                    ..response::GetAgent::default()
+                })
+            }),
             call::Type::GetContainers => {
                 let options = call.get_containers.unwrap_or_default();
                 let filter = ContainerFilter {

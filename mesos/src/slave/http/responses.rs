@@ -114,7 +114,7 @@ impl Slave {
 }
 
 /// A framework's running executors by ID.
-fn sorted_executors(framework: &Framework) -> Vec<&Executor> {
+pub(super) fn sorted_executors(framework: &Framework) -> Vec<&Executor> {
     let mut executors: Vec<&Executor> = framework.executors.values().collect();
     executors.sort_by(|a, b| a.id.value.cmp(&b.id.value));
     executors

@@ -9,6 +9,7 @@ use libprocess::http::{Request, Response};
 use libprocess::SelfPid;
 use serde_json::{json, Map, Value};
 
+use super::responses::sorted_executors;
 use crate::common::http::{model, ok_json};
 use crate::common::resources::{convert_resource_format, ResourceFormat};
 use crate::json::to_json;
@@ -136,9 +137,10 @@ pub fn framework(framework: &Framework) -> Value {
     } else {
         object.insert("role".into(), json!(info.role()));
     }
-    let mut executors: Vec<&Executor> = framework.executors.values().collect();
-    executors.sort_by(|a, b| a.id.value.cmp(&b.id.value));
-    let executors = executors.into_iter().map(executor).collect();
+    let executors = sorted_executors(framework)
+        .into_iter()
+        .map(executor)
+        .collect();
     object.insert("executors".into(), Value::Array(executors));
     let completed = framework.completed_executors.iter().map(executor).collect();
     object.insert("completed_executors".into(), Value::Array(completed));

@@ -207,6 +207,34 @@ fn state_endpoint_unavailable_during_recovery() {
     recovery.set(());
 }
 
+/// The read endpoints call the `jsonp` callback with their JSON, as
+/// Mesos' `OK(json, jsonp)` does.
+#[test]
+fn endpoints_jsonp() {
+    let _runtime = loopback_runtime();
+    let master = ch::start_master();
+    // `/state` answers once the agent recovered.
+    let recovered = future_dispatch(ANY, mesos::slave::Slave::recovered);
+    let (_containerizer, slave) = ch::start_slave(&master, &ch::default_exec());
+    await_ready(&recovered);
+    for path in ["state", "flags", "containers", "monitor/statistics"] {
+        let response = get(slave.pid.upid(), path, Some("jsonp=callback"));
+        assert_eq!(response.code, 200, "{}", path);
+        assert_eq!(
+            response.headers.get("Content-Type"),
+            Some("text/javascript"),
+            "{}",
+            path
+        );
+        let body = String::from_utf8_lossy(&response.body_bytes()).into_owned();
+        let json = body
+            .strip_prefix("callback(")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .unwrap_or_else(|| panic!("{}: {}", path, body));
+        serde_json::from_str::<Value>(json).expect("JSON inside the call");
+    }
+}
+
 #[test]
 fn statistics_endpoint_no_executor() {
     let _runtime = loopback_runtime();
