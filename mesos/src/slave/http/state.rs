@@ -2,6 +2,7 @@
 //! with its `FrameworkWriter` and `ExecutorWriter`, and `Http::_flags`),
 //! each a function of the agent's bookkeeping.
 
+use std::collections::HashSet;
 use std::net::IpAddr;
 
 use libprocess::http::help::{self, help as help_text};
@@ -14,6 +15,8 @@ use crate::common::http::{model, ok_json};
 use crate::common::resources::{convert_resource_format, ResourceFormat};
 use crate::json::to_json;
 use crate::slave::executor::Executor;
+use crate::slave::executor_info::get_executor_info;
+use crate::slave::flags::Flags;
 use crate::slave::framework::Framework;
 use crate::slave::Slave;
 use crate::{Resources, TaskInfo};
@@ -147,15 +150,22 @@ pub fn framework(framework: &Framework) -> Value {
     Value::Object(object)
 }
 
-/// What a framework's executors and pending tasks use (Mesos'
+/// What a framework's executors and pending tasks use, with the
+/// executors the pending tasks will launch (Mesos'
 /// `Framework::allocatedResources`).
-fn framework_allocated(framework: &Framework) -> Resources {
+fn framework_allocated(flags: &Flags, framework: &Framework) -> Resources {
     let mut allocated = Resources::default();
     for executor in framework.executors.values() {
         allocated += executor.allocated_resources();
     }
+    let mut pending_executors = HashSet::new();
     for task in framework.pending_tasks.values().flatten() {
         allocated += Resources::from(task.resources.clone());
+        let executor = get_executor_info(flags, &framework.info, task);
+        let id = executor.executor_id.value.clone();
+        if !framework.executors.contains_key(&id) && pending_executors.insert(id) {
+            allocated += Resources::from(executor.resources);
+        }
     }
     allocated
 }
@@ -256,7 +266,10 @@ impl Slave {
             "unreserved_resources_full".into(),
             resources_full(&total.unreserved()),
         );
-        let allocated: Resources = self.frameworks.values().map(framework_allocated).sum();
+        let mut allocated = Resources::default();
+        for framework in self.frameworks.values() {
+            allocated += framework_allocated(&self.flags, framework);
+        }
         object.insert(
             "reserved_resources_allocated".into(),
             model::role_resources(&allocated.reservations()),
