@@ -94,6 +94,8 @@ impl Process for Slave {
             RouteOptions::help(crate::slave::http::executor::HELP),
             |s: &mut Slave, request| s.executor_api(request),
         );
+        self.start_time = libprocess::Clock::now();
+        crate::slave::http::install(self, handlers);
 
         self.recover();
     }

@@ -41,12 +41,13 @@ impl Slave {
         let pid = self.self_pid();
         self.containerizer
             .recover(None)
-            .on_any(defer(&pid, |slave: &mut Slave, future: Future<()>| {
-                slave.recovered(future)
-            }));
+            .on_any(defer(&pid, Slave::recovered));
     }
 
-    fn recovered(&mut self, future: Future<()>) {
+    /// The containerizer recovered (or failed to): the agent serves its
+    /// state and looks for its master (Mesos' `Slave::__recover`; tests
+    /// wait for it).
+    pub fn recovered(&mut self, future: Future<()>) {
         if !future.is_ready() {
             tracing::error!(
                 "Failed to perform recovery: {}",

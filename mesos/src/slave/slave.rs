@@ -76,6 +76,10 @@ pub struct Slave {
     /// The agent's `LIBPROCESS_IP`, passed on to executors.
     pub(crate) libprocess_ip: Option<String>,
     pub(crate) metrics: crate::slave::metrics::Metrics,
+    /// When the agent's process started (`/state`'s `start_time`).
+    pub(crate) start_time: libprocess::Time,
+    /// What the HTTP endpoints keep between requests.
+    pub(crate) http: crate::slave::http::Http,
 }
 
 /// The most removed frameworks the agent keeps (Mesos'
@@ -159,6 +163,8 @@ impl Slave {
             completed_frameworks: Vec::new(),
             libprocess_ip: std::env::var("LIBPROCESS_IP").ok(),
             metrics: Default::default(),
+            start_time: libprocess::Time::EPOCH,
+            http: crate::slave::http::Http::default(),
         })
     }
 

@@ -31,6 +31,10 @@ struct State {
     drivers: HashMap<ExecutorId, MesosExecutorDriver>,
     containers: HashMap<ContainerId, Container>,
     terminated: HashMap<ContainerId, ContainerTermination>,
+    /// What `usage` answers, if not the default statistics.
+    usage: Option<Result<ResourceStatistics, String>>,
+    /// What `status` answers, if not the container ID alone.
+    status: Option<ContainerStatus>,
 }
 
 /// A containerizer whose containers are in-process executors. Clones
@@ -68,6 +72,18 @@ impl TestContainerizer {
             .lock()
             .executors
             .insert(executor.id.clone(), executor.clone());
+    }
+
+    /// gmock's `EXPECT_CALL(containerizer, usage(_))
+    /// .WillRepeatedly(Return(...))`: every container's usage is
+    /// `usage` from now on (a failure with `Err`).
+    pub fn will_report_usage(&self, usage: Result<ResourceStatistics, String>) {
+        self.state.lock().usage = Some(usage);
+    }
+
+    /// Likewise for `status`: every container's status is `status`.
+    pub fn will_report_status(&self, status: ContainerStatus) {
+        self.state.lock().status = Some(status);
     }
 
     /// Destroys the container of `executor_id` of `framework_id` (tests do
@@ -177,14 +193,19 @@ impl Containerizer for TestContainerizer {
     }
 
     fn usage(&self, _container_id: &ContainerId) -> Future<ResourceStatistics> {
-        Future::ready(ResourceStatistics::default())
+        match self.state.lock().usage.clone() {
+            None => Future::ready(ResourceStatistics::default()),
+            Some(Ok(statistics)) => Future::ready(statistics),
+            Some(Err(message)) => Future::failed(message),
+        }
     }
 
     fn status(&self, container_id: &ContainerId) -> Future<ContainerStatus> {
-        Future::ready(ContainerStatus {
+        let status = self.state.lock().status.clone();
+        Future::ready(status.unwrap_or_else(|| ContainerStatus {
             container_id: Some(container_id.clone()),
             ..ContainerStatus::default()
-        })
+        }))
     }
 
     fn wait(&self, container_id: &ContainerId) -> Future<Option<ContainerTermination>> {

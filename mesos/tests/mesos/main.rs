@@ -12,6 +12,7 @@ mod master_helpers;
 mod scheduler_http_helpers;
 mod validation_helpers;
 
+mod agent_api_test;
 mod agent_validation_test;
 mod allocated_resources_test;
 mod attributes_test;

@@ -19,7 +19,7 @@ use crate::{AcLs, CapabilityInfo, ContainerInfo, DeviceWhitelist, DomainInfo, Mo
 
 /// The agent's flags (Mesos' `mesos::internal::slave::Flags`). Load them
 /// with a [`FlagSet`]: `FlagSet::<Flags>::new().load(Some("MESOS_"), args)`.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Flags {
     /// The logging flags (`--quiet`, `--logging_level`, `--log_dir`, ...).
     pub logging: crate::logging::Flags,
