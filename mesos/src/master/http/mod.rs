@@ -24,7 +24,10 @@ pub(super) fn install(handlers: &mut Handlers<Master>) {
         RouteOptions::help(scheduler::help()),
         |master: &mut Master, request| master.scheduler_api(request),
     );
-    read(handlers, "/state", |m, _| m.state_json());
+    // `.json` is the name older tools use (Mesos dropped it in 1.7).
+    for name in ["/state", "/state.json"] {
+        read(handlers, name, |m, _| m.state_json());
+    }
     read(handlers, "/state-summary", |m, _| m.state_summary_json());
     read(handlers, "/frameworks", |m, r| {
         m.frameworks_endpoint_json(r.url.query.get("framework_id").map(String::as_str))

@@ -72,6 +72,8 @@ fn state_endpoint() {
     Clock::pause();
     let master = Master::start(flags).expect("the master starts");
     let state = get_json(master.pid.upid(), "state");
+    // The name older tools use answers the same.
+    assert_eq!(get_json(master.pid.upid(), "state.json")["id"], state["id"]);
 
     let build = mesos::version::build();
     assert_eq!(state["version"], mesos::MESOS_VERSION);

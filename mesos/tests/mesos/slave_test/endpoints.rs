@@ -46,6 +46,8 @@ fn state_endpoint() {
     Clock::settle();
 
     let state = get_json(slave.pid.upid(), "state");
+    // The name older tools use answers the same.
+    assert_eq!(get_json(slave.pid.upid(), "state.json")["id"], state["id"]);
     assert_eq!(state["version"], json!(mesos::MESOS_VERSION));
     let build = mesos::version::build();
     assert_eq!(state["build_date"], json!(build.date));
