@@ -156,7 +156,7 @@ impl HierarchicalAllocatorProcess {
         if let Some(metrics) = &mut self.metrics {
             let pid = libprocess::self_typed::<Self>();
             if let Some(pid) = pid {
-                metrics.sync_roles(&pid, &self.state);
+                metrics.sync(&pid, &self.state);
             }
         }
     }
@@ -270,6 +270,7 @@ impl HierarchicalAllocatorProcess {
     pub fn transition_offered_to_allocated(&mut self, slave_id: SlaveId, resources: Resources) {
         self.state
             .transition_offered_to_allocated(&slave_id, &resources);
+        self.sync_metrics();
     }
 
     /// See [`Allocator::recover_resources`](crate::master::allocator::Allocator::recover_resources).
