@@ -21,6 +21,8 @@ impl Process for Slave {
 
     fn initialize(&mut self, handlers: &mut Handlers<Self>) {
         let pid = self.self_pid();
+        self.start_time = libprocess::Clock::now();
+        self.published_metrics = crate::slave::metrics::Published::new(&pid);
         let address = pid.upid().address();
         self.info.port = Some(i32::from(address.port()));
         self.info.hostname = match (&self.flags.hostname, self.flags.hostname_lookup) {
@@ -96,6 +98,10 @@ impl Process for Slave {
         );
 
         self.recover();
+    }
+
+    fn finalize(&mut self) {
+        self.published_metrics.remove();
     }
 
     fn exited(&mut self, pid: &UPID) {

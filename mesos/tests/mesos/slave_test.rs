@@ -26,6 +26,9 @@ use stout::Duration;
 use crate::agent_helpers::*;
 use crate::cluster_helpers as ch;
 
+/// The metrics.
+mod metrics;
+
 #[test]
 fn get_executor_info_for_task_with_container() {
     let _rt = testing::runtime();
