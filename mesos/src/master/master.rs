@@ -257,6 +257,7 @@ impl Master {
             filter_gpu_resources: self.flags.filter_gpu_resources,
             min_allocatable_resources: self.min_allocatable_resources.clone(),
             publish_per_framework_metrics: self.flags.publish_per_framework_metrics,
+            max_completed_frameworks: self.flags.max_completed_frameworks,
         }
     }
 

@@ -1,7 +1,13 @@
 //! Mesos' `MasterTest` cases about the master's metrics.
 
-use libprocess::testing::await_ready;
-use mesos::testing::cluster::{create_master_flags, Master};
+use libprocess::testing::{await_ready, future_dispatch, ANY};
+use mesos::master::allocator::HierarchicalAllocatorProcess;
+use mesos::master::framework_metrics::prefix as framework_metric_prefix;
+use mesos::sched::MesosSchedulerDriver;
+use mesos::testing::cluster::{create_master_flags, Master, Slave};
+use mesos::testing::{default_framework_info, MockScheduler};
+
+use crate::http_helpers::get_json;
 
 /// MasterTest.MetricsInMetricsEndpoint: the master's, registrar's and
 /// allocator's metrics are in the snapshot. Left out:
@@ -104,4 +110,62 @@ fn metrics_in_metrics_endpoint() {
         .filter(|name| !snapshot.contains_key(*name))
         .collect();
     assert!(missing.is_empty(), "missing: {missing:?}");
+}
+
+/// MasterTest.MaxCompletedFrameworksFlag: the master keeps
+/// `--max_completed_frameworks` removed frameworks, and their
+/// per-framework metrics (unsubscribed, not suppressed); the others'
+/// metrics are gone.
+#[test]
+fn max_completed_frameworks_flag() {
+    const TOTAL_FRAMEWORKS: usize = 2;
+    for max_frameworks in [0, 1, 2] {
+        let _runtime = crate::http_helpers::loopback_runtime();
+        let mut flags = create_master_flags();
+        flags.max_completed_frameworks = max_frameworks;
+        let master = Master::start(flags).expect("the master starts");
+        let _slave =
+            Slave::start_mesos(master.create_detector(), |_| {}).expect("the agent starts");
+
+        let mut infos = Vec::new();
+        for _ in 0..TOTAL_FRAMEWORKS {
+            let mut info = default_framework_info();
+            info.roles = vec!["foo".to_string()];
+            let sched = MockScheduler::new();
+            let driver = MesosSchedulerDriver::with_detector(
+                sched.clone(),
+                info.clone(),
+                master.create_detector(),
+                true,
+            );
+            let registered = sched.registered.future();
+            driver.start();
+            let (framework_id, _) = await_ready(&registered);
+            info.id = Some(framework_id);
+            infos.push(info);
+
+            let removed = future_dispatch(ANY, HierarchicalAllocatorProcess::remove_framework);
+            driver.stop(false);
+            driver.join();
+            await_ready(&removed);
+        }
+
+        let state = get_json(master.pid.upid(), "state");
+        let completed = state["completed_frameworks"].as_array().map(Vec::len);
+        assert_eq!(Some(max_frameworks), completed);
+
+        let evicted = TOTAL_FRAMEWORKS - max_frameworks;
+        let metrics = await_ready(&libprocess::metrics::snapshot(None));
+        for (i, info) in infos.iter().enumerate() {
+            let prefix = framework_metric_prefix(info);
+            let suppressed = format!("{prefix}roles/foo/suppressed");
+            if i < evicted {
+                assert_eq!(None, metrics.get(&format!("{prefix}calls")));
+                assert_eq!(None, metrics.get(&suppressed));
+            } else {
+                assert_eq!(Some(&0.0), metrics.get(&format!("{prefix}subscribed")));
+                assert_eq!(Some(&0.0), metrics.get(&suppressed));
+            }
+        }
+    }
 }

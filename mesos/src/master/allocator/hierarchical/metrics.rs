@@ -8,10 +8,10 @@ use libprocess::metrics::{self, Counter, PullGauge, Timer, Unit};
 use libprocess::{dispatch, SelfPid, PID};
 use stout::Duration;
 
+use super::framework_metrics::SuppressedGauges;
 use super::process::HierarchicalAllocatorProcess;
 use super::state::State;
 use crate::master::allocator::sorter::Sorter;
-use crate::master::framework_metrics;
 
 /// The resources whose totals the allocator publishes.
 const RESOURCE_METRICS: [&str; 3] = ["cpus", "mem", "disk"];
@@ -25,6 +25,8 @@ pub(super) struct Metrics {
     /// Gauges that come and go with roles and frameworks, by name (see
     /// [`wanted`]).
     dynamic: HashMap<String, PullGauge>,
+    /// With `--publish_per_framework_metrics`.
+    suppressed: SuppressedGauges,
 }
 
 /// Reads a dynamic gauge's value from the allocator.
@@ -40,8 +42,7 @@ fn getter(f: impl Fn(&State) -> f64 + Send + Sync + 'static) -> Getter {
 /// `roles/<role>/shares/dominant`; per role (the root `""` too) and
 /// resource it consumes `quota/roles/<role>/resources/<name>/consumed`;
 /// per role with quota its `guarantee`, `limit` and
-/// `offered_or_allocated`; and, with per-framework metrics, each
-/// framework's `master/frameworks/<name>/<id>/roles/<role>/suppressed`.
+/// `offered_or_allocated`.
 fn wanted(state: &State) -> Vec<(String, Getter)> {
     let mut wanted = Vec::new();
     for role in state.role_tree().paths() {
@@ -129,28 +130,6 @@ fn wanted(state: &State) -> Vec<(String, Getter)> {
             ));
         }
     }
-    if state.options().publish_per_framework_metrics {
-        for (framework_id, framework) in state.frameworks() {
-            let prefix = framework_metrics::prefix(&framework.info);
-            for role in &framework.roles {
-                let (framework_id, name) = (framework_id.clone(), role.clone());
-                wanted.push((
-                    format!("{prefix}roles/{role}/suppressed"),
-                    getter(move |state| {
-                        let suppressed = state
-                            .frameworks()
-                            .get(&framework_id)
-                            .is_some_and(|f| f.suppressed_roles.contains(&name));
-                        if suppressed {
-                            1.0
-                        } else {
-                            0.0
-                        }
-                    }),
-                ));
-            }
-        }
-    }
     wanted
 }
 
@@ -194,6 +173,7 @@ impl Metrics {
             ),
             gauges: Vec::new(),
             dynamic: HashMap::new(),
+            suppressed: SuppressedGauges::default(),
         };
         let mut gauges = Vec::new();
         for name in [
@@ -245,9 +225,15 @@ impl Metrics {
             publish(gauge.clone());
             self.dynamic.insert(name, gauge);
         }
+        let options = state.options();
+        if options.publish_per_framework_metrics {
+            self.suppressed
+                .sync(state, options.max_completed_frameworks);
+        }
     }
 
-    pub(super) fn remove(&self) {
+    pub(super) fn remove(&mut self) {
+        self.suppressed.remove();
         unpublish(&self.allocation_runs);
         unpublish(&self.allocation_run);
         unpublish(&self.allocation_run_latency);
