@@ -210,3 +210,24 @@ impl std::fmt::Debug for FrameworkMetrics {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FrameworkId;
+
+    #[test]
+    fn prefix_escapes_the_name() {
+        let info = FrameworkInfo {
+            name: "mesos-execute instance".to_string(),
+            id: Some(FrameworkId {
+                value: "f-0002".to_string(),
+            }),
+            ..FrameworkInfo::default()
+        };
+        assert_eq!(
+            "master/frameworks/mesos-execute%20instance/f-0002/",
+            prefix(&info)
+        );
+    }
+}
