@@ -6,6 +6,7 @@ mod counter;
 mod endpoint;
 mod gauge;
 mod statistics;
+mod system;
 mod timer;
 mod timeseries;
 
@@ -37,14 +38,48 @@ pub trait Metric: Send + Sync + 'static {
     fn statistics(&self) -> Option<Statistics<f64>>;
 }
 
+impl Metric for Box<dyn Metric> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+
+    fn value(&self) -> Future<f64> {
+        (**self).value()
+    }
+
+    fn statistics(&self) -> Option<Statistics<f64>> {
+        (**self).statistics()
+    }
+}
+
 /// The metrics of one runtime, by name.
 #[derive(Default)]
 pub(crate) struct Registry {
     metrics: Mutex<BTreeMap<String, Arc<dyn Metric>>>,
 }
 
+impl Registry {
+    /// A registry holding the host's `system/*` gauges, which libprocess'
+    /// `System` process adds when the runtime starts.
+    fn with_system_gauges() -> Arc<Registry> {
+        let registry = Registry::default();
+        {
+            let mut metrics = registry.metrics.lock();
+            for gauge in system::gauges() {
+                metrics.insert(gauge.name().to_string(), Arc::new(gauge));
+            }
+        }
+        Arc::new(registry)
+    }
+}
+
 fn registry() -> Arc<Registry> {
-    Inner::with(|inner| inner.metrics.get_or_init(Default::default).clone())
+    Inner::with(|inner| {
+        inner
+            .metrics
+            .get_or_init(Registry::with_system_gauges)
+            .clone()
+    })
 }
 
 /// Registers `metric` under its name; fails with `Metric '<name>' was

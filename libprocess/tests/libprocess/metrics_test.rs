@@ -391,8 +391,9 @@ fn snapshot() {
         testing::await_failed(&metrics::remove(&counter)),
         "Metric 'test/counter' not found"
     );
+    // Only the host's gauges (the `System` process') are left.
     let values = testing::await_ready(&metrics::snapshot(Some(Duration::from_secs(2))));
-    assert!(values.is_empty());
+    assert!(values.keys().all(|name| name.starts_with("system/")));
     terminate(&pid, true);
     wait(&pid, None);
 }
@@ -421,6 +422,28 @@ fn snapshot_statistics() {
         let actual = values[key];
         assert!((actual - value).abs() < 1e-9, "{key}: {actual} != {value}");
     }
-    assert_eq!(values.len(), expected.len());
+    let ours = values.keys().filter(|k| !k.starts_with("system/"));
+    assert_eq!(ours.count(), expected.len());
     let _keep = Arc::new(counter);
+}
+
+// libprocess' `System` process: the host's CPUs, load and memory, read
+// when the snapshot is taken.
+#[test]
+fn system_metrics() {
+    let _rt = testing::runtime();
+    let values = testing::await_ready(&metrics::snapshot(None));
+    for name in [
+        "system/cpus_total",
+        "system/load_1min",
+        "system/load_5min",
+        "system/load_15min",
+        "system/mem_total_bytes",
+        "system/mem_free_bytes",
+    ] {
+        assert!(values.contains_key(name), "{name} missing");
+    }
+    assert!(values["system/cpus_total"] >= 1.0);
+    assert!(values["system/mem_total_bytes"] > 0.0);
+    assert!(values["system/mem_free_bytes"] <= values["system/mem_total_bytes"]);
 }

@@ -34,6 +34,9 @@ fn transcode<T: Message + Default>(message: &impl Message) -> Try<T> {
 /// `evolve(const FrameworkRegisteredMessage&)` and the others in
 /// `src/internal/evolve.cpp`).
 pub trait SchedulerMessage: libprocess::ProtobufMessage {
+    /// The kind of event it is (what per-framework metrics count).
+    const EVENT: event::Type;
+
     /// The event.
     fn evolve_event(&self) -> Try<crate::v1::scheduler::Event>;
 }
@@ -60,18 +63,24 @@ fn subscribed(framework_id: &crate::FrameworkId, master_info: &crate::MasterInfo
 }
 
 impl SchedulerMessage for FrameworkRegisteredMessage {
+    const EVENT: event::Type = event::Type::Subscribed;
+
     fn evolve_event(&self) -> Try<Event> {
         subscribed(&self.framework_id, &self.master_info)
     }
 }
 
 impl SchedulerMessage for FrameworkReregisteredMessage {
+    const EVENT: event::Type = event::Type::Subscribed;
+
     fn evolve_event(&self) -> Try<Event> {
         subscribed(&self.framework_id, &self.master_info)
     }
 }
 
 impl SchedulerMessage for FrameworkErrorMessage {
+    const EVENT: event::Type = event::Type::Error;
+
     fn evolve_event(&self) -> Try<Event> {
         Ok(Event {
             error: Some(event::Error {
@@ -83,6 +92,8 @@ impl SchedulerMessage for FrameworkErrorMessage {
 }
 
 impl SchedulerMessage for ResourceOffersMessage {
+    const EVENT: event::Type = event::Type::Offers;
+
     fn evolve_event(&self) -> Try<Event> {
         Ok(Event {
             offers: Some(event::Offers {
@@ -94,6 +105,8 @@ impl SchedulerMessage for ResourceOffersMessage {
 }
 
 impl SchedulerMessage for RescindResourceOfferMessage {
+    const EVENT: event::Type = event::Type::Rescind;
+
     fn evolve_event(&self) -> Try<Event> {
         Ok(Event {
             rescind: Some(event::Rescind {
@@ -105,6 +118,8 @@ impl SchedulerMessage for RescindResourceOfferMessage {
 }
 
 impl SchedulerMessage for StatusUpdateMessage {
+    const EVENT: event::Type = event::Type::Update;
+
     fn evolve_event(&self) -> Try<Event> {
         let update = &self.update;
         let mut status: crate::v1::TaskStatus = evolve(&update.status)?;
@@ -135,6 +150,8 @@ impl SchedulerMessage for StatusUpdateMessage {
 }
 
 impl SchedulerMessage for ExecutorToFrameworkMessage {
+    const EVENT: event::Type = event::Type::Message;
+
     fn evolve_event(&self) -> Try<Event> {
         Ok(Event {
             message: Some(event::Message {
@@ -148,6 +165,8 @@ impl SchedulerMessage for ExecutorToFrameworkMessage {
 }
 
 impl SchedulerMessage for LostSlaveMessage {
+    const EVENT: event::Type = event::Type::Failure;
+
     fn evolve_event(&self) -> Try<Event> {
         Ok(Event {
             failure: Some(event::Failure {
@@ -160,6 +179,8 @@ impl SchedulerMessage for LostSlaveMessage {
 }
 
 impl SchedulerMessage for ExitedExecutorMessage {
+    const EVENT: event::Type = event::Type::Failure;
+
     fn evolve_event(&self) -> Try<Event> {
         Ok(Event {
             failure: Some(event::Failure {

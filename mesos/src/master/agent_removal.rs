@@ -3,6 +3,7 @@
 //! checks, and taking an agent out of the master (Mesos' `exited`,
 //! `markUnreachable`, `removeSlave`, `__removeSlave`).
 
+use libprocess::metrics::Counter;
 use libprocess::{Future, SelfPid};
 
 use super::framework::Framework;
@@ -163,7 +164,10 @@ impl Master {
             .unreachable
             .insert(slave_id.clone(), unreachable_time);
         self.metrics.slave_unreachable_completed.increment();
+        self.metrics.slave_removals.increment();
+        self.metrics.slave_removals_reason_unhealthy.increment();
         if during_failover {
+            self.metrics.recovery_slave_removals.increment();
             self.slaves.recovered.remove(&slave_id);
             tracing::info!("Marked agent {} unreachable: {}", slave_id.value, message);
             self.send_slave_lost(&slave_id);
@@ -173,8 +177,9 @@ impl Master {
         self._remove_slave(&slave_id, &message, Some(unreachable_time));
     }
 
-    /// Removes the agent from the registry, then from the master.
-    pub(super) fn remove_slave(&mut self, slave_id: &SlaveId, message: &str) {
+    /// Removes the agent from the registry, then from the master; the
+    /// removal counts under `reason` too.
+    pub(super) fn remove_slave(&mut self, slave_id: &SlaveId, message: &str, reason: Counter) {
         let Some(slave) = self.slaves.registered.get_mut(slave_id) else {
             return;
         };
@@ -192,11 +197,18 @@ impl Master {
                 Master::removed_slave,
                 slave_id.clone(),
                 message.to_string(),
+                reason,
                 _
             ));
     }
 
-    fn removed_slave(&mut self, slave_id: SlaveId, message: String, removed: Future<bool>) {
+    fn removed_slave(
+        &mut self,
+        slave_id: SlaveId,
+        message: String,
+        reason: Counter,
+        removed: Future<bool>,
+    ) {
         self.slaves.removing.remove(&slave_id);
         if let Some(error) = removed.failure() {
             tracing::error!(
@@ -207,6 +219,7 @@ impl Master {
             return;
         }
         self.metrics.slave_removals.increment();
+        reason.increment();
         self._remove_slave(&slave_id, &message, None);
     }
 

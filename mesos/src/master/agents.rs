@@ -116,7 +116,11 @@ impl Master {
                     "Removing old disconnected agent {} because a registration attempt occurred",
                     slave_id.value
                 );
-                self.remove_slave(&slave_id, "a new agent registered at the same address");
+                self.remove_slave(
+                    &slave_id,
+                    "a new agent registered at the same address",
+                    self.metrics.slave_removals_reason_registered.clone(),
+                );
             }
             None => {}
         }
@@ -489,7 +493,11 @@ impl Master {
                 from,
                 slave.pid
             ),
-            Some(_) => self.remove_slave(&slave_id, "the agent unregistered"),
+            Some(_) => self.remove_slave(
+                &slave_id,
+                "the agent unregistered",
+                self.metrics.slave_removals_reason_unregistered.clone(),
+            ),
             None => {}
         }
     }

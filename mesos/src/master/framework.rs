@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use libprocess::{send_protobuf, Time, Timer, UPID};
 
+use super::framework_metrics::FrameworkMetrics;
 use crate::common::evolve::SchedulerMessage;
 use crate::common::http::StreamingHttpConnection;
 use crate::common::protobuf_utils::framework::Capabilities;
@@ -111,6 +112,8 @@ pub struct Framework {
     pub offered_resources: HashMap<SlaveId, Resources>,
     /// The failover timeout armed when its scheduler disconnected.
     pub failover_timer: Option<Timer>,
+    /// Its `master/frameworks/<name>/<id>/*` metrics.
+    pub metrics: FrameworkMetrics,
     max_completed_tasks: usize,
 }
 
@@ -122,12 +125,17 @@ impl Framework {
         connection: Option<Connection>,
         now: Time,
         max_completed_tasks: usize,
+        publish_metrics: bool,
     ) -> Framework {
         let state = if connection.is_some() {
             FrameworkState::Active
         } else {
             FrameworkState::Recovered
         };
+        let metrics = FrameworkMetrics::new(&info, publish_metrics);
+        metrics
+            .subscribed
+            .set(if connection.is_some() { 1.0 } else { 0.0 });
         Framework {
             id: info.id.clone().unwrap_or_default(),
             capabilities: Capabilities::new(&info.capabilities),
@@ -145,6 +153,7 @@ impl Framework {
             used_resources: HashMap::new(),
             offered_resources: HashMap::new(),
             failover_timer: None,
+            metrics,
             max_completed_tasks,
         }
     }
@@ -183,8 +192,17 @@ impl Framework {
         self.state == FrameworkState::Recovered
     }
 
-    /// Sends `message` to its scheduler, if it has a connection.
+    /// Moves it to `state`; `subscribed` says whether it is connected.
+    pub fn set_state(&mut self, state: FrameworkState) {
+        self.state = state;
+        let subscribed = if self.connected() { 1.0 } else { 0.0 };
+        self.metrics.subscribed.set(subscribed);
+    }
+
+    /// Sends `message` to its scheduler, if it has a connection; counted
+    /// as sent either way, as Mesos counts it.
     pub fn send<M: SchedulerMessage>(&self, message: &M) {
+        self.metrics.increment_event(M::EVENT);
         match &self.connection {
             Some(connection) => {
                 if !connection.send(message) {
@@ -221,7 +239,7 @@ impl Framework {
             http.close();
             self.connection = None;
         }
-        self.state = FrameworkState::Disconnected;
+        self.set_state(FrameworkState::Disconnected);
     }
 
     /// Replaces its info (a resubscription), keeping the ID.
@@ -243,6 +261,7 @@ impl Framework {
 
     /// Records a new task; a non-terminal task's resources count as used.
     pub fn add_task(&mut self, task: Task) {
+        self.metrics.increment_task_state(task.state());
         if !is_terminal_state(task.state()) {
             *self
                 .used_resources

@@ -16,7 +16,7 @@ use crate::internal::{
     FrameworkErrorMessage, FrameworkRegisteredMessage, FrameworkReregisteredMessage,
     ShutdownFrameworkMessage, UpdateFrameworkMessage,
 };
-use crate::scheduler::call::Subscribe;
+use crate::scheduler::call::{self, Subscribe};
 use crate::task_status::{Reason, Source};
 use crate::{FrameworkId, FrameworkInfo, TaskState};
 
@@ -155,6 +155,7 @@ impl Master {
             Some(connection),
             Clock::now(),
             self.flags.max_completed_tasks_per_framework,
+            self.flags.publish_per_framework_metrics,
         );
         tracing::info!(
             "Subscribing framework {} ({}) with checkpointing {}",
@@ -168,6 +169,10 @@ impl Master {
         );
         self.add_framework(framework, suppressed);
         if let Some(framework) = self.frameworks.get(&id) {
+            // Mesos counts the SUBSCRIBE calls of HTTP schedulers only.
+            if framework.http().is_some() {
+                framework.metrics.increment_call(call::Type::Subscribe);
+            }
             framework.send(&FrameworkRegisteredMessage {
                 framework_id: id.clone(),
                 master_info: self.info.clone(),
@@ -261,6 +266,9 @@ impl Master {
             Connection::Http(_) => false,
         };
         framework.update_info(info);
+        if matches!(connection, Connection::Http(_)) {
+            framework.metrics.increment_call(call::Type::Subscribe);
+        }
         if let Some(timer) = framework.failover_timer.take() {
             Clock::cancel(&timer);
         }
@@ -285,7 +293,7 @@ impl Master {
             };
             framework.update_connection(connection);
             let activate = !framework.active();
-            framework.state = FrameworkState::Active;
+            framework.set_state(FrameworkState::Active);
             if activate {
                 self.allocator.activate_framework(&id);
             }
@@ -329,7 +337,7 @@ impl Master {
             return;
         };
         let activate = !framework.active();
-        framework.state = FrameworkState::Active;
+        framework.set_state(FrameworkState::Active);
         if activate {
             self.allocator.activate_framework(framework_id);
         }
@@ -371,6 +379,7 @@ impl Master {
             None,
             Clock::now(),
             self.flags.max_completed_tasks_per_framework,
+            self.flags.publish_per_framework_metrics,
         );
         tracing::info!("Recovering framework {}", framework.id.value);
         self.add_framework(framework, HashSet::new());
@@ -383,7 +392,7 @@ impl Master {
             return;
         };
         tracing::info!("Deactivating framework {}", framework_id.value);
-        framework.state = FrameworkState::Inactive;
+        framework.set_state(FrameworkState::Inactive);
         let offers: Vec<_> = framework.offers.iter().cloned().collect();
         self.allocator.deactivate_framework(framework_id);
         for offer_id in offers {

@@ -321,9 +321,11 @@ impl Master {
         let slave_id = first.slave_id.clone();
         let allocation_info = first.allocation_info.clone().unwrap_or_default();
         let mut offered = Resources::new();
+        let mut accepted = 0;
         for offer_id in &accept.offer_ids {
             if let Some(offer) = self.remove_offer(offer_id) {
                 offered += Resources::from(offer.resources.as_slice());
+                accepted += 1;
             }
         }
         for operation in &mut accept.operations {
@@ -365,6 +367,17 @@ impl Master {
             return;
         }
 
+        if let Some(framework) = self.frameworks.get(framework_id) {
+            framework.metrics.offers_accepted.add(accepted);
+            for operation in &accept.operations {
+                if matches!(
+                    operation.r#type(),
+                    operation::Type::Launch | operation::Type::LaunchGroup
+                ) {
+                    framework.metrics.increment_operation(operation.r#type());
+                }
+            }
+        }
         let mut remaining = offered.clone();
         let mut launched = Resources::new();
         for operation in &accept.operations {

@@ -257,6 +257,7 @@ impl Master {
             filter_gpu_resources: self.flags.filter_gpu_resources,
             min_allocatable_resources: self.min_allocatable_resources.clone(),
             publish_per_framework_metrics: self.flags.publish_per_framework_metrics,
+            max_completed_frameworks: self.flags.max_completed_frameworks,
         }
     }
 
@@ -301,41 +302,6 @@ impl Master {
             self.flags.agent_reregister_timeout
         );
         self.recovered.set(());
-    }
-
-    /// A gauge's value (see [`Metrics`]).
-    pub(super) fn gauge(&self, name: &str) -> f64 {
-        use crate::TaskState::*;
-        let slaves = self.slaves.registered.values();
-        let frameworks = self.frameworks.values();
-        let count_tasks = |state: crate::TaskState| {
-            self.frameworks
-                .values()
-                .flat_map(|f| f.tasks.values())
-                .filter(|t| t.state() == state)
-                .count()
-        };
-        let count = match name {
-            "master/uptime_secs" => return (Clock::now() - self.start_time).secs(),
-            "master/elected" => 1,
-            "master/slaves_connected" => slaves.filter(|s| s.connected).count(),
-            "master/slaves_disconnected" => slaves.filter(|s| !s.connected).count(),
-            "master/slaves_active" => slaves.filter(|s| s.active).count(),
-            "master/slaves_inactive" => slaves.filter(|s| !s.active).count(),
-            "master/slaves_unreachable" => self.slaves.unreachable.len(),
-            "master/frameworks_connected" => frameworks.filter(|f| f.connected()).count(),
-            "master/frameworks_disconnected" => frameworks.filter(|f| !f.connected()).count(),
-            "master/frameworks_active" => frameworks.filter(|f| f.active()).count(),
-            "master/frameworks_inactive" => frameworks.filter(|f| !f.active()).count(),
-            "master/outstanding_offers" => self.offers.len(),
-            "master/tasks_staging" => count_tasks(TaskStaging),
-            "master/tasks_starting" => count_tasks(TaskStarting),
-            "master/tasks_running" => count_tasks(TaskRunning),
-            "master/tasks_unreachable" => count_tasks(TaskUnreachable),
-            "master/tasks_killing" => count_tasks(TaskKilling),
-            _ => 0,
-        };
-        count as f64
     }
 }
 

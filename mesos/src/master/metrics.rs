@@ -1,12 +1,13 @@
 //! The master's metrics under Mesos' names (`master/...`): counters the
 //! handlers bump, and gauges read from the master's state when a snapshot
-//! is taken.
+//! is taken (see `gauges.rs`).
 
 use std::collections::HashMap;
 
 use libprocess::metrics::{self, Counter, PullGauge};
 use libprocess::{dispatch, PID};
 
+use super::gauges::gauge_names;
 use super::Master;
 use crate::task_status::{Reason, Source};
 use crate::TaskState;
@@ -20,6 +21,12 @@ macro_rules! counters {
                 #[doc = concat!("`master/", stringify!($field), "`.")]
                 pub $field: Counter,
             )*
+            /// `master/slave_removals/reason_unhealthy`.
+            pub slave_removals_reason_unhealthy: Counter,
+            /// `master/slave_removals/reason_unregistered`.
+            pub slave_removals_reason_unregistered: Counter,
+            /// `master/slave_removals/reason_registered`.
+            pub slave_removals_reason_registered: Counter,
             gauges: Vec<PullGauge>,
             /// `master/<state>/<source>/<reason>`, added as first seen.
             tasks_states: HashMap<(i32, i32, i32), Counter>,
@@ -29,13 +36,24 @@ macro_rules! counters {
             fn counters() -> Metrics {
                 Metrics {
                     $($field: Counter::new(concat!("master/", stringify!($field))),)*
+                    slave_removals_reason_unhealthy:
+                        Counter::new("master/slave_removals/reason_unhealthy"),
+                    slave_removals_reason_unregistered:
+                        Counter::new("master/slave_removals/reason_unregistered"),
+                    slave_removals_reason_registered:
+                        Counter::new("master/slave_removals/reason_registered"),
                     gauges: Vec::new(),
                     tasks_states: HashMap::new(),
                 }
             }
 
             fn each_counter(&self) -> Vec<&Counter> {
-                vec![$(&self.$field),*]
+                vec![
+                    $(&self.$field,)*
+                    &self.slave_removals_reason_unhealthy,
+                    &self.slave_removals_reason_unregistered,
+                    &self.slave_removals_reason_registered,
+                ]
             }
         }
     };
@@ -54,7 +72,9 @@ counters!(
     messages_decline_offers,
     messages_revive_offers,
     messages_suppress_offers,
+    messages_reconcile_operations,
     messages_reconcile_tasks,
+    messages_operation_status_update_acknowledgement,
     messages_framework_to_executor,
     messages_executor_to_framework,
     messages_register_slave,
@@ -62,6 +82,18 @@ counters!(
     messages_unregister_slave,
     messages_status_update,
     messages_exited_executor,
+    // Messages this master does not handle (authentication, agent
+    // resource updates, operation feedback): counted by Mesos when
+    // handled, registered here under the same names, so they stay 0.
+    messages_authenticate,
+    messages_update_slave,
+    messages_operation_status_update,
+    valid_operation_status_updates,
+    invalid_operation_status_updates,
+    valid_operation_status_update_acknowledgements,
+    invalid_operation_status_update_acknowledgements,
+    // No HTTP response cache either.
+    http_cache_hits,
     valid_framework_to_executor_messages,
     invalid_framework_to_executor_messages,
     valid_executor_to_framework_messages,
@@ -81,31 +113,16 @@ counters!(
     slave_registrations,
     slave_reregistrations,
     slave_removals,
+    recovery_slave_removals,
+    // Deprecated in Mesos and never counted there either; kept for
+    // dashboards that read them.
+    slave_shutdowns_scheduled,
+    slave_shutdowns_completed,
+    slave_shutdowns_canceled,
     slave_unreachable_scheduled,
     slave_unreachable_completed,
     slave_unreachable_canceled,
 );
-
-/// The gauges, each computed by [`Master::gauge`] from its name.
-const GAUGES: &[&str] = &[
-    "master/uptime_secs",
-    "master/elected",
-    "master/slaves_connected",
-    "master/slaves_disconnected",
-    "master/slaves_active",
-    "master/slaves_inactive",
-    "master/slaves_unreachable",
-    "master/frameworks_connected",
-    "master/frameworks_disconnected",
-    "master/frameworks_active",
-    "master/frameworks_inactive",
-    "master/outstanding_offers",
-    "master/tasks_staging",
-    "master/tasks_starting",
-    "master/tasks_running",
-    "master/tasks_unreachable",
-    "master/tasks_killing",
-];
 
 impl Metrics {
     /// Counters at zero, not yet registered.
@@ -118,10 +135,11 @@ impl Metrics {
         for counter in self.each_counter() {
             metrics::add(counter.clone());
         }
-        for name in GAUGES {
+        for name in gauge_names() {
             let pid = pid.clone();
-            let gauge = PullGauge::new(*name, move || {
-                dispatch(&pid, move |master: &mut Master| master.gauge(name))
+            let gauge = PullGauge::new(name.clone(), move || {
+                let name = name.clone();
+                dispatch(&pid, move |master: &mut Master| master.gauge(&name))
             });
             metrics::add(gauge.clone());
             self.gauges.push(gauge);

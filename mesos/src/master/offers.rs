@@ -147,6 +147,10 @@ impl Master {
                 message.offers.len(),
                 framework_id.value
             );
+            framework
+                .metrics
+                .offers_sent
+                .add(message.offers.len() as i64);
             framework.send(&message);
         }
     }
@@ -211,6 +215,7 @@ impl Master {
         let framework_id = offer.framework_id.clone();
         self.discard_offer(offer_id);
         if let Some(framework) = self.frameworks.get(&framework_id) {
+            framework.metrics.offers_rescinded.increment();
             framework.send(&RescindResourceOfferMessage {
                 offer_id: offer_id.clone(),
             });
@@ -237,16 +242,21 @@ impl Master {
             framework_id.value
         );
         self.metrics.messages_decline_offers.increment();
+        let mut declined = 0;
         for offer_id in &decline.offer_ids {
             match self.offers.get(offer_id) {
                 Some(offer) if &offer.framework_id == framework_id => {
-                    self.discard_offer_with(offer_id, Some(decline.filters.unwrap_or_default()))
+                    self.discard_offer_with(offer_id, Some(decline.filters.unwrap_or_default()));
+                    declined += 1;
                 }
                 _ => tracing::warn!(
                     "Ignoring decline of offer {} since it is no longer valid",
                     offer_id.value
                 ),
             }
+        }
+        if let Some(framework) = self.frameworks.get(framework_id) {
+            framework.metrics.offers_declined.add(declined);
         }
     }
 

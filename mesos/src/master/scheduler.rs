@@ -165,6 +165,9 @@ impl Master {
         call: Call,
     ) -> Result<(), Unsupported> {
         let kind = Type::try_from(call.r#type.unwrap_or_default()).unwrap_or(Type::Unknown);
+        if let Some(framework) = self.frameworks.get(framework_id) {
+            framework.metrics.increment_call(kind);
+        }
         match kind {
             Type::Subscribe | Type::Unknown => tracing::warn!("'UNKNOWN' call"),
             Type::Teardown => self.teardown(framework_id),
@@ -200,9 +203,12 @@ impl Master {
                 }
             }
             Type::AcknowledgeOperationStatus => {
+                self.metrics
+                    .messages_operation_status_update_acknowledgement
+                    .increment();
                 return Err(Unsupported(
                     "'ACKNOWLEDGE_OPERATION_STATUS' is not supported by the v0 API",
-                ))
+                ));
             }
             Type::Reconcile => {
                 if let Some(reconcile) = call.reconcile {
@@ -210,9 +216,10 @@ impl Master {
                 }
             }
             Type::ReconcileOperations => {
+                self.metrics.messages_reconcile_operations.increment();
                 return Err(Unsupported(
                     "'RECONCILE_OPERATIONS' is not supported by the v0 API",
-                ))
+                ));
             }
             Type::Message => {
                 if let Some(message) = call.message {

@@ -178,11 +178,10 @@ impl Master {
         task_id: &TaskId,
         update: &StatusUpdate,
     ) {
-        let Some(task) = self
-            .frameworks
-            .get_mut(framework_id)
-            .and_then(|f| f.tasks.get_mut(task_id))
-        else {
+        let Some(framework) = self.frameworks.get_mut(framework_id) else {
+            return;
+        };
+        let Some(task) = framework.tasks.get_mut(task_id) else {
             return;
         };
         let status = &update.status;
@@ -195,6 +194,10 @@ impl Master {
         let transitioned =
             !terminal_or_unreachable(task.state()) && terminal_or_unreachable(update_state);
         if !is_terminal_state(task.state()) {
+            if task.state() != update_state {
+                framework.metrics.decrement_active_task_state(task.state());
+                framework.metrics.increment_task_state(update_state);
+            }
             task.set_state(update_state);
         }
         // Consecutive updates of one state keep only the latest status.

@@ -33,6 +33,7 @@ pub mod status_update_manager;
 pub mod task_status_update_manager;
 
 mod executors;
+mod gauges;
 mod process;
 mod registration;
 mod run_task;

@@ -21,6 +21,8 @@ impl Process for Slave {
 
     fn initialize(&mut self, handlers: &mut Handlers<Self>) {
         let pid = self.self_pid();
+        self.start_time = libprocess::Clock::now();
+        self.published_metrics = crate::slave::metrics::Published::new(&pid);
         let address = pid.upid().address();
         self.info.port = Some(i32::from(address.port()));
         self.info.hostname = match (&self.flags.hostname, self.flags.hostname_lookup) {
@@ -94,10 +96,13 @@ impl Process for Slave {
             RouteOptions::help(crate::slave::http::executor::HELP),
             |s: &mut Slave, request| s.executor_api(request),
         );
-        self.start_time = libprocess::Clock::now();
         crate::slave::http::install(self, handlers);
 
         self.recover();
+    }
+
+    fn finalize(&mut self) {
+        self.published_metrics.remove();
     }
 
     fn exited(&mut self, pid: &UPID) {

@@ -57,6 +57,8 @@ impl Slave {
             return;
         }
         tracing::info!("Finished recovery");
+        self.published_metrics
+            .set_recovery_time(libprocess::Clock::now() - self.start_time);
         if self.state == SlaveState::Recovering {
             self.state = SlaveState::Disconnected;
         }

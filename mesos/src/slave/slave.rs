@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use libprocess::{Future, Timer, UPID};
+use libprocess::{Future, Time, Timer, UPID};
 use stout::{Duration, Error, Try};
 
 use crate::common::attributes::Attributes;
@@ -76,10 +76,13 @@ pub struct Slave {
     /// The agent's `LIBPROCESS_IP`, passed on to executors.
     pub(crate) libprocess_ip: Option<String>,
     pub(crate) metrics: crate::slave::metrics::Metrics,
-    /// When the agent's process started (`/state`'s `start_time`).
-    pub(crate) start_time: libprocess::Time,
     /// What the HTTP endpoints keep between requests.
     pub(crate) http: crate::slave::http::Http,
+    /// The `slave/*` metrics, published while the process runs.
+    pub(crate) published_metrics: crate::slave::metrics::Published,
+    /// When the process started (`/state`'s `start_time`,
+    /// `slave/uptime_secs`).
+    pub(crate) start_time: Time,
 }
 
 /// The most removed frameworks the agent keeps (Mesos'
@@ -163,8 +166,9 @@ impl Slave {
             completed_frameworks: Vec::new(),
             libprocess_ip: std::env::var("LIBPROCESS_IP").ok(),
             metrics: Default::default(),
-            start_time: libprocess::Time::EPOCH,
             http: crate::slave::http::Http::default(),
+            published_metrics: Default::default(),
+            start_time: Time::EPOCH,
         })
     }
 

@@ -50,6 +50,7 @@ mod mesos_containerizer_test;
 mod mesos_executor_driver_test;
 mod mesos_executor_test;
 mod mesos_scheduler_driver_test;
+mod metrics_test;
 mod mock_test;
 mod operation_validation_test;
 mod partition_test;

@@ -21,7 +21,7 @@ fn framework() -> Framework {
         id: Some(FrameworkId { value: "f".into() }),
         ..FrameworkInfo::default()
     };
-    Framework::new(info, None, Time::EPOCH, 2)
+    Framework::new(info, None, Time::EPOCH, 2, false)
 }
 
 fn slave_id() -> SlaveId {

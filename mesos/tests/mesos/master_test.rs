@@ -3,12 +3,15 @@
 //! scheduler, mock executors behind real executor drivers in the test
 //! containerizer.
 
+use std::collections::HashMap;
+
 use libprocess::testing::{self as lp, await_ready, ANY};
 use libprocess::{dispatch, Clock};
 use mesos::internal::{
     RescindResourceOfferMessage, RunTaskMessage, StatusUpdateAcknowledgementMessage,
 };
 use mesos::master::allocator::HierarchicalAllocatorProcess;
+use mesos::master::framework_metrics::prefix as framework_metric_prefix;
 use mesos::master::Master as MasterProcess;
 use mesos::scheduler::{call, Call};
 use mesos::task_status::{Reason, Source};
@@ -22,6 +25,8 @@ use mesos::{Filters, Resources, TaskId, TaskInfo, TaskState};
 
 /// The read endpoints, on the whole cluster over loopback.
 mod endpoints;
+/// The metrics.
+mod metrics;
 
 use crate::cluster_helpers::*;
 
@@ -214,7 +219,30 @@ fn status_update_ack() {
     let acknowledgement = await_ready(&acknowledgement);
     assert_eq!(Some(&acknowledgement.uuid), status_uuid(&status).as_ref());
 
+    let metrics = framework_metrics(&offers[0].framework_id);
+    assert_eq!(Some(&2.0), metrics.get("calls"));
+    assert_eq!(Some(&1.0), metrics.get("calls/accept"));
+    assert_eq!(Some(&1.0), metrics.get("calls/acknowledge"));
+    assert_eq!(Some(&1.0), metrics.get("offers/accepted"));
+    assert_eq!(Some(&1.0), metrics.get("operations"));
+    assert_eq!(Some(&1.0), metrics.get("operations/launch"));
+    assert_eq!(Some(&1.0), metrics.get("events/update"));
+    assert_eq!(Some(&1.0), metrics.get("tasks/active/task_running"));
+
     stop(&driver);
+}
+
+/// The default framework's `master/frameworks/<name>/<id>/*` metrics,
+/// by the name after the prefix (Mesos' tests read them with
+/// `getFrameworkMetricPrefix`).
+fn framework_metrics(framework_id: &mesos::FrameworkId) -> HashMap<String, f64> {
+    let mut info = mesos::testing::default_framework_info();
+    info.id = Some(framework_id.clone());
+    let prefix = framework_metric_prefix(&info);
+    await_ready(&libprocess::metrics::snapshot(None))
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.strip_prefix(&prefix)?.to_string(), value)))
+        .collect()
 }
 
 fn status_uuid(status: &libprocess::Future<mesos::TaskStatus>) -> Option<bytes::Bytes> {
@@ -485,6 +513,11 @@ fn offer_timeout() {
     let offers2 = await_ready(&offers2);
     assert_eq!(1, offers2.len());
     assert_eq!(offers1[0].resources, offers2[0].resources);
+
+    let metrics = framework_metrics(&offers1[0].framework_id);
+    assert_eq!(Some(&0.0), metrics.get("offers/accepted"));
+    assert_eq!(Some(&2.0), metrics.get("offers/sent"));
+    assert_eq!(Some(&1.0), metrics.get("offers/rescinded"));
 
     stop(&driver);
 }

@@ -3,8 +3,7 @@
 //! in-process master and agent, in protobuf and JSON, as Mesos'
 //! `TEST_P`s. Mesos runs v1 HTTP executors in these; here the test
 //! containerizer's executors are driver-based mocks (the scheduler's side
-//! is what is under test). The per-framework metrics of `Suppress` are not
-//! checked: the master does not keep them yet.
+//! is what is under test).
 
 use std::sync::Arc;
 
@@ -13,6 +12,7 @@ use libprocess::Clock;
 use mesos::common::evolve::{devolve, evolve};
 use mesos::master::allocator::HierarchicalAllocatorProcess;
 use mesos::master::constants::DEFAULT_HEARTBEAT_INTERVAL;
+use mesos::master::framework_metrics::prefix as framework_metric_prefix;
 use mesos::testing::cluster::{create_master_flags, Master, Slave};
 use mesos::testing::{
     default_executor_id, default_executor_info, send_status_update_from_task,
@@ -541,28 +541,47 @@ fn suppress() {
         let mut info = default_v1_framework_info();
         info.roles = vec!["foo".to_string()];
         let (mesos, subscribed) =
-            connect_and_subscribe(&cluster.master, content_type, &scheduler, info);
+            connect_and_subscribe(&cluster.master, content_type, &scheduler, info.clone());
         let framework_id = subscribed.framework_id;
         let offers1 = await_ready(&offers1);
         let offer = &offers1.offers[0];
 
         let offers2 = scheduler.offers.future();
+        // The master has processed the DECLINE once the offer's resources
+        // are back in the allocator.
+        let declined = future_dispatch(ANY, HierarchicalAllocatorProcess::recover_resources);
         mesos.send(decline_call(
             &framework_id,
             offer,
             Duration::from_mins(60).secs(),
         ));
+        await_ready(&declined);
         Clock::pause();
         Clock::settle();
         Clock::resume();
+
+        info.id = Some(framework_id.clone());
+        let prefix = framework_metric_prefix(&devolve(&info).expect("a FrameworkInfo"));
+        let metrics1 = await_ready(&libprocess::metrics::snapshot(None));
+        assert_eq!(Some(&1.0), metrics1.get(&format!("{prefix}subscribed")));
+        assert_eq!(
+            Some(&1.0),
+            metrics1.get(&format!("{prefix}offers/declined"))
+        );
+        let suppressed_metric = format!("{prefix}roles/foo/suppressed");
+        assert_eq!(Some(&0.0), metrics1.get(&suppressed_metric));
 
         let suppressed = future_dispatch(ANY, HierarchicalAllocatorProcess::suppress_offers);
         mesos.send(framework_call(&framework_id, call::Type::Suppress));
         await_ready(&suppressed);
 
-        // No offers in 100 minutes: the framework suppressed them.
+        // The allocator has run `suppress_offers`.
         Clock::pause();
         Clock::settle();
+        let metrics2 = await_ready(&libprocess::metrics::snapshot(None));
+        assert_eq!(Some(&1.0), metrics2.get(&suppressed_metric));
+
+        // No offers in 100 minutes: the framework suppressed them.
         Clock::advance(Duration::from_mins(100));
         Clock::settle();
         assert!(offers2.is_pending());

@@ -27,6 +27,7 @@ use crate::agent_helpers::*;
 use crate::cluster_helpers as ch;
 
 mod endpoints;
+mod metrics;
 
 #[test]
 fn get_executor_info_for_task_with_container() {

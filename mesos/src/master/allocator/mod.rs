@@ -42,6 +42,9 @@ pub struct Options {
     pub min_allocatable_resources: Vec<ResourceQuantities>,
     /// `--publish_per_framework_metrics`.
     pub publish_per_framework_metrics: bool,
+    /// `--max_completed_frameworks`: how many removed frameworks keep
+    /// their per-framework metrics.
+    pub max_completed_frameworks: usize,
 }
 
 impl Default for Options {
@@ -52,6 +55,7 @@ impl Default for Options {
             filter_gpu_resources: true,
             min_allocatable_resources: default_min_allocatable_resources(),
             publish_per_framework_metrics: true,
+            max_completed_frameworks: crate::master::constants::DEFAULT_MAX_COMPLETED_FRAMEWORKS,
         }
     }
 }

@@ -7,12 +7,15 @@
 //! once stored. Operations apply one at a time, in the order they were
 //! asked for, as Mesos' registrar serializes them.
 
+mod metrics;
 mod operations;
 mod storage;
 
 use std::collections::{HashSet, VecDeque};
 
-use libprocess::{dispatch, spawn, terminate, Future, Outcome, Process, Promise, SelfPid, PID};
+use libprocess::{
+    dispatch, spawn, terminate, Future, Handlers, Outcome, Process, Promise, SelfPid, PID,
+};
 
 pub use operations::{AdmitSlave, MarkSlaveReachable, MarkSlaveUnreachable, RemoveSlave};
 pub use storage::{InMemoryStorage, Storage};
@@ -53,6 +56,7 @@ impl Registrar {
             admitted: HashSet::new(),
             pending: VecDeque::new(),
             updating: false,
+            metrics: None,
         });
         Registrar { pid }
     }
@@ -91,18 +95,34 @@ struct RegistrarProcess {
     pending: VecDeque<(Box<dyn Operation>, Promise<bool>)>,
     /// Whether a store is in flight.
     updating: bool,
+    /// Published while the process runs.
+    metrics: Option<metrics::Metrics>,
 }
 
 impl Process for RegistrarProcess {
     fn id_prefix(&self) -> std::borrow::Cow<'static, str> {
         "registrar".into()
     }
+
+    fn initialize(&mut self, _handlers: &mut Handlers<Self>) {
+        self.metrics = Some(metrics::Metrics::new(&self.self_pid()));
+    }
+
+    fn finalize(&mut self) {
+        if let Some(metrics) = self.metrics.take() {
+            metrics.remove();
+        }
+    }
 }
 
 impl RegistrarProcess {
     fn recover(&mut self, info: MasterInfo) -> Future<Registry> {
         let pid = self.self_pid();
-        self.storage.fetch().then(move |fetched| {
+        let mut fetch = self.storage.fetch();
+        if let Some(metrics) = &self.metrics {
+            fetch = metrics.state_fetch.time(fetch);
+        }
+        fetch.then(move |fetched| {
             libprocess::dispatch!(
                 pid,
                 RegistrarProcess::recovered,
@@ -115,7 +135,7 @@ impl RegistrarProcess {
     fn recovered(&mut self, mut registry: Registry, info: MasterInfo) -> Future<Registry> {
         registry.master = Some(RegistryMaster { info });
         let pid = self.self_pid();
-        self.storage.store(registry.clone()).then(move |stored| {
+        self.store(registry.clone()).then(move |stored| {
             if !stored {
                 return Future::failed("Failed to update registry: version mismatch");
             }
@@ -139,6 +159,15 @@ impl RegistrarProcess {
         self.pending.push_back((operation, promise));
         self.update();
         future
+    }
+
+    /// Stores `registry`, timed.
+    fn store(&mut self, registry: Registry) -> Future<bool> {
+        let stored = self.storage.store(registry);
+        match &self.metrics {
+            Some(metrics) => metrics.state_store.time(stored),
+            None => stored,
+        }
     }
 
     /// Applies the next queued operation, if none is being stored.
@@ -167,7 +196,7 @@ impl RegistrarProcess {
         }
         self.updating = true;
         let pid = self.self_pid();
-        self.storage.store(registry.clone()).on_any(move |stored| {
+        self.store(registry.clone()).on_any(move |stored| {
             dispatch(&pid, move |registrar: &mut RegistrarProcess| {
                 registrar.updating = false;
                 match stored.outcome() {

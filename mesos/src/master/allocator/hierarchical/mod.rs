@@ -19,13 +19,13 @@
 //! Not yet here: maintenance (inverse offers), the agent whitelist,
 //! region awareness (`--domain`), offer constraints, resource providers,
 //! `updateAllocation`/`updateAvailable` (operations on offered
-//! resources), recovery with quota (`recover`, `pause`/`resume`), and
-//! the per-framework and quota metrics.
+//! resources) and recovery with quota (`recover`, `pause`/`resume`).
 
 mod allocate;
 mod allocator;
 mod filters;
 mod framework;
+mod framework_metrics;
 mod metrics;
 mod process;
 mod role_tree;

@@ -52,7 +52,7 @@ impl Process for HierarchicalAllocatorProcess {
     }
 
     fn finalize(&mut self) {
-        if let Some(metrics) = &self.metrics {
+        if let Some(metrics) = &mut self.metrics {
             metrics.remove();
         }
     }
@@ -156,7 +156,7 @@ impl HierarchicalAllocatorProcess {
         if let Some(metrics) = &mut self.metrics {
             let pid = libprocess::self_typed::<Self>();
             if let Some(pid) = pid {
-                metrics.sync_roles(&pid, &self.state);
+                metrics.sync(&pid, &self.state);
             }
         }
     }
@@ -270,6 +270,7 @@ impl HierarchicalAllocatorProcess {
     pub fn transition_offered_to_allocated(&mut self, slave_id: SlaveId, resources: Resources) {
         self.state
             .transition_offered_to_allocated(&slave_id, &resources);
+        self.sync_metrics();
     }
 
     /// See [`Allocator::recover_resources`](crate::master::allocator::Allocator::recover_resources).
@@ -316,12 +317,14 @@ impl HierarchicalAllocatorProcess {
     pub fn suppress_offers(&mut self, framework_id: FrameworkId, roles: HashSet<String>) {
         let roles: BTreeSet<String> = roles.into_iter().collect();
         self.state.suppress_offers(&framework_id, &roles);
+        self.sync_metrics();
     }
 
     /// See [`Allocator::revive_offers`](crate::master::allocator::Allocator::revive_offers).
     pub fn revive_offers(&mut self, framework_id: FrameworkId, roles: HashSet<String>) {
         let roles: BTreeSet<String> = roles.into_iter().collect();
         self.state.revive_offers(&framework_id, &roles);
+        self.sync_metrics();
         self.generate_offers_all();
     }
 

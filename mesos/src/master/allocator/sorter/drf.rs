@@ -185,6 +185,18 @@ impl DrfSorter {
         }
     }
 
+    /// Every client's path, active or not, in no particular order.
+    pub fn clients(&self) -> impl Iterator<Item = &str> {
+        self.clients.keys().map(String::as_str)
+    }
+
+    /// A client's weighted dominant share (what
+    /// `allocator/mesos/roles/<role>/shares/dominant` reports); `None`
+    /// for an unknown client.
+    pub fn dominant_share(&self, client_path: &str) -> Option<f64> {
+        self.find(client_path).map(|id| self.calculate_share(id))
+    }
+
     fn node(&self, id: usize) -> &Node {
         self.nodes[id].as_ref().expect("live node")
     }
