@@ -127,6 +127,15 @@ fn subscribe() {
         Clock::advance(DEFAULT_HEARTBEAT_INTERVAL);
         assert_eq!(event::Type::Heartbeat, next_event(&events).r#type());
         Clock::resume();
+
+        // Both counted among the framework's events.
+        let heartbeats = await_ready(&libprocess::metrics::snapshot(None))
+            .into_iter()
+            .find(|(name, _)| {
+                name.contains(&subscribed.framework_id.value) && name.ends_with("/events/heartbeat")
+            })
+            .map(|(_, value)| value);
+        assert_eq!(Some(2.0), heartbeats, "{}", content_type);
     }
 }
 

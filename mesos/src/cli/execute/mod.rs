@@ -46,7 +46,8 @@ pub fn plan(flags: &Flags) -> Result<(FrameworkInfo, TaskInfo), String> {
     }
     let framework = FrameworkInfo {
         user,
-        name: format!("{} (mesos-execute)", name),
+        // Mesos' name for every mesos-execute framework.
+        name: "mesos-execute instance".to_string(),
         roles: vec![flags.role.clone()],
         checkpoint: Some(flags.checkpoint),
         principal: flags.principal.clone(),

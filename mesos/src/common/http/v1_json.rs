@@ -13,6 +13,27 @@ pub fn as_v1_json<M: Reflect>(message: &M) -> Value {
     rename_message(to_json(message), &descriptor::<M>())
 }
 
+/// `message`'s JSON with v1 names, and the arrays Mesos' writers write
+/// whatever their length (its `jsonifyGet*`): under each JSON pointer of
+/// `always_written` that is an object, each named array, empty if the
+/// message had none.
+pub fn as_v1_json_with_arrays<M: Reflect>(
+    message: &M,
+    always_written: &[(&str, &[&str])],
+) -> Value {
+    let mut json = as_v1_json(message);
+    for (path, arrays) in always_written {
+        if let Some(Value::Object(object)) = json.pointer_mut(path) {
+            for array in *arrays {
+                object
+                    .entry(array.to_string())
+                    .or_insert_with(|| Value::Array(Vec::new()));
+            }
+        }
+    }
+    json
+}
+
 fn rename_message(json: Value, message: &MessageDescriptor) -> Value {
     let Value::Object(object) = json else {
         return json;

@@ -6,10 +6,9 @@
 use libprocess::http::{self, Request, Response};
 use libprocess::Future;
 use prost::Message;
-use serde_json::Value;
 
 use crate::common::evolve::{devolve, evolve};
-use crate::common::http::v1_json::as_v1_json;
+use crate::common::http::v1_json::as_v1_json_with_arrays;
 use crate::common::http::{
     accept_type, ok_message, parse_json, text, ContentType, APPLICATION_JSON, APPLICATION_PROTOBUF,
 };
@@ -62,16 +61,7 @@ fn respond(content_type: ContentType, response: &MasterResponse) -> Response {
         return Response::with_body(200, response.encode_to_vec(), APPLICATION_PROTOBUF);
     }
     if STATE_CALLS.contains(&response.r#type()) {
-        let mut json = as_v1_json(response);
-        for (path, arrays) in ALWAYS_WRITTEN {
-            if let Some(Value::Object(object)) = json.pointer_mut(path) {
-                for array in *arrays {
-                    object
-                        .entry(array.to_string())
-                        .or_insert_with(|| Value::Array(Vec::new()));
-                }
-            }
-        }
+        let json = as_v1_json_with_arrays(response, ALWAYS_WRITTEN);
         return Response::with_body(200, json.to_string(), APPLICATION_JSON);
     }
     let mut v1: crate::v1::master::Response = match evolve(response) {

@@ -186,20 +186,20 @@ impl Master {
     /// Sends a HEARTBEAT while `stream_id` is the framework's stream, and
     /// the next one an interval later.
     fn heartbeat(&mut self, framework_id: FrameworkId, stream_id: Uuid) {
-        let Some(http) = self
-            .frameworks
-            .get(&framework_id)
-            .and_then(|framework| framework.http())
-            .filter(|http| http.stream_id == stream_id)
-        else {
+        let Some(framework) = self.frameworks.get(&framework_id) else {
+            return;
+        };
+        let Some(http) = framework.http().filter(|http| http.stream_id == stream_id) else {
             return;
         };
         tracing::trace!("Sending heartbeat to framework {}", framework_id.value);
+        let kind = crate::v1::scheduler::event::Type::Heartbeat;
         let event = crate::v1::scheduler::Event {
-            r#type: Some(crate::v1::scheduler::event::Type::Heartbeat as i32),
+            r#type: Some(kind as i32),
             ..Default::default()
         };
         http.send(&event);
+        framework.metrics.increment_event(kind);
         delay(
             DEFAULT_HEARTBEAT_INTERVAL,
             &self.self_pid(),

@@ -8,13 +8,12 @@ use libprocess::http::help::{self, help as help_text};
 use libprocess::http::{self, Request, Response};
 use libprocess::Future;
 use prost::Message;
-use serde_json::Value;
 
 use super::containers::ContainerFilter;
 use super::validation::validate;
 use crate::agent::{call, response, Call, Response as AgentResponse};
 use crate::common::evolve::{devolve, evolve};
-use crate::common::http::v1_json::as_v1_json;
+use crate::common::http::v1_json::as_v1_json_with_arrays;
 use crate::common::http::{
     ok_message, parse_json, text, ContentType, APPLICATION_JSON, APPLICATION_PROTOBUF,
 };
@@ -202,16 +201,7 @@ fn respond(content_type: ContentType, response: &AgentResponse) -> Response {
         return Response::with_body(200, response.encode_to_vec(), APPLICATION_PROTOBUF);
     }
     if STATE_CALLS.contains(&response.r#type()) {
-        let mut json = as_v1_json(response);
-        for (path, arrays) in ALWAYS_WRITTEN {
-            if let Some(Value::Object(object)) = json.pointer_mut(path) {
-                for array in *arrays {
-                    object
-                        .entry(array.to_string())
-                        .or_insert_with(|| Value::Array(Vec::new()));
-                }
-            }
-        }
+        let json = as_v1_json_with_arrays(response, ALWAYS_WRITTEN);
         return Response::with_body(200, json.to_string(), APPLICATION_JSON);
     }
     match evolve::<crate::v1::agent::Response>(response) {
