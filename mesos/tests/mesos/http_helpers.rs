@@ -92,6 +92,18 @@ pub(crate) fn post_call<C: Reflect, R: Reflect>(
         .expect("the response decodes")
 }
 
+/// The next status update acknowledgement the master sends `agent`
+/// (after it has handled it: a terminal task is gone from its state).
+/// Only to the agent: the agent acknowledges an executor's updates to
+/// the executor with the same message.
+pub(crate) fn future_acknowledgement(agent: &UPID) -> libprocess::Future<libprocess::Message> {
+    libprocess::testing::future_message(
+        libprocess::name_of::<mesos::internal::StatusUpdateAcknowledgementMessage>(),
+        libprocess::testing::ANY,
+        agent.clone(),
+    )
+}
+
 /// A master, an agent with the test containerizer, and a framework whose
 /// task `1` runs in the default executor (Mesos' usual test setup).
 pub(crate) struct RunningTask {
@@ -106,7 +118,7 @@ pub(crate) struct RunningTask {
 
 impl RunningTask {
     /// Starts the cluster and the task; returns once the framework saw
-    /// TASK_RUNNING.
+    /// TASK_RUNNING and its acknowledgement reached the agent.
     pub(crate) fn start(flags: mesos::master::Flags) -> RunningTask {
         let master = Master::start(flags).expect("the master starts");
         let exec = MockExecutor::new(default_executor_info().executor_id);
@@ -126,12 +138,14 @@ impl RunningTask {
         exec.launch_task
             .will_once(send_status_update_from_task(TaskState::TaskRunning));
         let status = sched.status_update.future();
+        let acknowledgement = future_acknowledgement(slave.pid.upid());
         driver.launch_tasks(
             vec![offer.id.clone()],
             vec![task(&offer.slave_id, &offer)],
             mesos::Filters::default(),
         );
         assert_eq!(await_ready(&status).state(), TaskState::TaskRunning);
+        await_ready(&acknowledgement);
         RunningTask {
             driver,
             sched,

@@ -17,7 +17,9 @@ use mesos::v1::master::{call, response, Call, Response};
 use mesos::{Resources, TaskId, TaskState};
 use serde_json::Value;
 
-use crate::http_helpers::{loopback_runtime, post, post_call, RunningTask, CONTENT_TYPES};
+use crate::http_helpers::{
+    future_acknowledgement, loopback_runtime, post, post_call, RunningTask, CONTENT_TYPES,
+};
 
 /// `MasterAPITest::CreateMasterFlags`: no batch allocations in the way.
 fn master_flags() -> mesos::master::Flags {
@@ -193,8 +195,10 @@ fn get_state() {
         .kill_task
         .will_once(send_status_update_from_task_id(TaskState::TaskKilled));
     let status = running.sched.status_update.future();
+    let acknowledgement = future_acknowledgement(running.slave.pid.upid());
     running.driver.kill_task(TaskId { value: "1".into() });
     assert_eq!(await_ready(&status).state(), TaskState::TaskKilled);
+    await_ready(&acknowledgement);
     for content_type in CONTENT_TYPES {
         let tasks = state(content_type).get_tasks.expect("tasks");
         assert!(tasks.tasks.is_empty());

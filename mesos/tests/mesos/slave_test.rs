@@ -478,6 +478,11 @@ fn shutdown_unregistered_executor() {
     await_ready(&subscribe);
 
     Clock::pause();
+    // The executor runs, so its container's launch is done or queued: let
+    // the agent learn of it before the timeout (else, on a busy machine,
+    // the timeout's destroy can fail the launch first, and the task fails
+    // with CONTAINER_LAUNCH_FAILED).
+    Clock::settle();
     let status = cluster.sched.status_update.future();
     let destroy = testing::future_dispatch(ANY, MesosContainerizerProcess::destroy);
     Clock::advance(registration_timeout);

@@ -57,6 +57,20 @@ impl ContentType {
     }
 }
 
+/// A snapshot of every metric, within `timeout` if given, as the v1
+/// operator APIs' `GET_METRICS` lists them.
+pub fn metrics(timeout: Option<stout::Duration>) -> libprocess::Future<Vec<crate::Metric>> {
+    libprocess::metrics::snapshot(timeout).map(|snapshot| {
+        snapshot
+            .iter()
+            .map(|(name, value)| crate::Metric {
+                name: name.clone(),
+                value: Some(*value),
+            })
+            .collect()
+    })
+}
+
 /// A body as JSON, with Mesos' error (`Failed to parse body into JSON:
 /// ...`).
 pub fn parse_json(bytes: &[u8]) -> stout::Try<serde_json::Value> {

@@ -14,7 +14,6 @@ use crate::common::http::{
 };
 use crate::master::validation::call::validate;
 use crate::master::{call, response, Call, Master, Response as MasterResponse};
-use crate::Metric;
 
 /// The route's help.
 pub const HELP: &str = "## TL;DR; ##\n\nEndpoint for API calls against the master.\n\n\
@@ -208,14 +207,7 @@ impl Master {
 
 /// `GET_METRICS`: a snapshot of every metric, within `timeout` if given.
 fn get_metrics(timeout: Option<stout::Duration>, accept: ContentType) -> Future<Response> {
-    libprocess::metrics::snapshot(timeout).map(move |snapshot| {
-        let metrics = snapshot
-            .iter()
-            .map(|(name, value)| Metric {
-                name: name.clone(),
-                value: Some(*value),
-            })
-            .collect();
+    crate::common::http::metrics(timeout).map(move |metrics| {
         let answer = response(response::Type::GetMetrics, |r| {
             r.get_metrics = Some(response::GetMetrics { metrics })
         });

@@ -18,7 +18,6 @@ use crate::common::http::{
     ok_message, parse_json, text, ContentType, APPLICATION_JSON, APPLICATION_PROTOBUF,
 };
 use crate::slave::Slave;
-use crate::Metric;
 
 /// `application/recordio`: a stream of records, each a message.
 const APPLICATION_RECORDIO: &str = "application/recordio";
@@ -369,14 +368,7 @@ impl Slave {
 
 /// `GET_METRICS`: a snapshot of every metric, within `timeout` if given.
 fn get_metrics(timeout: Option<stout::Duration>, accept: ContentType) -> Future<Response> {
-    libprocess::metrics::snapshot(timeout).map(move |snapshot| {
-        let metrics = snapshot
-            .iter()
-            .map(|(name, value)| Metric {
-                name: name.clone(),
-                value: Some(*value),
-            })
-            .collect();
+    crate::common::http::metrics(timeout).map(move |metrics| {
         let answer = response(response::Type::GetMetrics, |r| {
             r.get_metrics = Some(response::GetMetrics { metrics })
         });
