@@ -18,6 +18,41 @@ macro_rules! say {
 #[allow(unused_imports)]
 pub(crate) use say;
 
+/// The `AsRef`/`AsMut` impls through which stout's flag parsing reaches
+/// the example flags (and their logging flags) that a framework's own
+/// `Flags` struct embeds as its `example` field. Only the frameworks with
+/// flags of their own use it.
+#[allow(unused_macros)]
+macro_rules! embed_flags {
+    ($flags:ty) => {
+        impl AsRef<example::Flags> for $flags {
+            fn as_ref(&self) -> &example::Flags {
+                &self.example
+            }
+        }
+
+        impl AsMut<example::Flags> for $flags {
+            fn as_mut(&mut self) -> &mut example::Flags {
+                &mut self.example
+            }
+        }
+
+        impl AsRef<mesos::logging::Flags> for $flags {
+            fn as_ref(&self) -> &mesos::logging::Flags {
+                &self.example.logging
+            }
+        }
+
+        impl AsMut<mesos::logging::Flags> for $flags {
+            fn as_mut(&mut self) -> &mut mesos::logging::Flags {
+                &mut self.example.logging
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use embed_flags;
+
 /// The flags every example framework takes, with Mesos' names, defaults
 /// and help.
 #[derive(Clone, Debug, Default)]

@@ -32,29 +32,7 @@ struct Flags {
     num_tasks: usize,
 }
 
-impl AsRef<example::Flags> for Flags {
-    fn as_ref(&self) -> &example::Flags {
-        &self.example
-    }
-}
-
-impl AsMut<example::Flags> for Flags {
-    fn as_mut(&mut self) -> &mut example::Flags {
-        &mut self.example
-    }
-}
-
-impl AsRef<mesos::logging::Flags> for Flags {
-    fn as_ref(&self) -> &mesos::logging::Flags {
-        &self.example.logging
-    }
-}
-
-impl AsMut<mesos::logging::Flags> for Flags {
-    fn as_mut(&mut self) -> &mut mesos::logging::Flags {
-        &mut self.example.logging
-    }
-}
+example::embed_flags!(Flags);
 
 impl StoutFlags for Flags {
     fn define(set: &mut FlagSet<Self>) {
