@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use crate::daemon::{self, DaemonFlags};
-use crate::slave::containerizer::mesos::{MesosContainerizer, Options};
 use crate::slave::containerizer::Containerizer;
 use crate::slave::flags::Flags;
 use crate::slave::task_status_update_manager::TaskStatusUpdateManager;
@@ -38,8 +37,8 @@ impl DaemonFlags for Flags {
 pub fn unsupported(flags: &Flags) -> Option<String> {
     daemon::unsupported(&[
         (
-            flags.containerizers != "mesos",
-            "--containerizers other than 'mesos' (docker and external come later)",
+            flags.containerizers.split(',').any(|kind| kind == "docker"),
+            "--containerizers=docker (the Docker containerizer comes later)",
         ),
         (flags.credential.is_some(), "--credential (authentication)"),
         (
@@ -89,10 +88,8 @@ pub fn run(args: Vec<String>) -> u8 {
     };
     let _enter = runtime.enter();
     crate::version::spawn();
-    let mut options = Options::new(flags.work_dir.clone(), flags.runtime_dir.clone());
-    options.isolation = flags.isolation.clone();
-    let containerizer = match MesosContainerizer::create(options) {
-        Ok(containerizer) => Arc::new(containerizer),
+    let containerizer = match crate::slave::containerizer::create(&flags) {
+        Ok(containerizer) => containerizer,
         Err(e) => {
             tracing::error!("Failed to create a containerizer: {}", e);
             return 1;

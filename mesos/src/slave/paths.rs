@@ -567,7 +567,7 @@ pub fn create_sandbox_directory(directory: &str, user: Option<&str>) -> Try<()> 
 }
 
 /// Gives `path` to `user` and the user's primary group.
-fn chown(user: &str, path: &str) -> Try<()> {
+pub(crate) fn chown(user: &str, path: &str) -> Try<()> {
     let entry = match nix::unistd::User::from_name(user) {
         Ok(Some(entry)) => entry,
         Ok(None) => return Err(Error::new(format!("No such user '{}'", user))),

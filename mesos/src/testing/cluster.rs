@@ -11,7 +11,6 @@ use crate::master::allocator::hierarchical::HierarchicalDRFAllocator;
 use crate::master::allocator::Allocator;
 use crate::master::detector::{MasterDetector, StandaloneMasterDetector};
 use crate::master::registrar::{InMemoryStorage, Registrar};
-use crate::slave::containerizer::mesos::{MesosContainerizer, Options};
 use crate::slave::containerizer::Containerizer;
 use crate::slave::task_status_update_manager::TaskStatusUpdateManager;
 
@@ -156,7 +155,8 @@ impl Slave {
         Slave::start_with(detector, containerizer, |_| {})
     }
 
-    /// `StartSlave(detector, flags)`: an agent with the Mesos containerizer.
+    /// `StartSlave(detector, flags)`: an agent with the containerizers its
+    /// flags name (`--containerizers`; the Mesos containerizer by default).
     pub fn start_mesos(
         detector: Arc<dyn MasterDetector>,
         configure: impl FnOnce(&mut crate::slave::flags::Flags),
@@ -164,8 +164,7 @@ impl Slave {
         let work_dir = TempDir::new("slave")?;
         let mut flags = create_slave_flags(work_dir.path())?;
         configure(&mut flags);
-        let options = Options::new(flags.work_dir.clone(), flags.runtime_dir.clone());
-        let containerizer = Arc::new(MesosContainerizer::create(options)?);
+        let containerizer = crate::slave::containerizer::create(&flags)?;
         Slave::start_flags(detector, containerizer, flags, Some(work_dir))
     }
 

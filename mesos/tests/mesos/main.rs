@@ -31,6 +31,7 @@ mod examples_test;
 mod executor_http_api_test;
 mod executor_library_test;
 mod executor_validation_test;
+mod external_containerizer_test;
 mod grow_volume_operation_validation_test;
 mod hierarchical_allocator_state_test;
 mod hierarchical_allocator_test;

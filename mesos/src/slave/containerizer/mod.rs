@@ -5,11 +5,17 @@
 //! the Mesos containerizer (launcher plus isolators), the external
 //! containerizer, or a test's own.
 
+mod composing;
+pub mod external;
 pub mod mesos;
 
+pub use composing::{ComposingContainerizer, ComposingContainerizerProcess};
+
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use libprocess::Future;
+use stout::{Error, Try};
 
 use crate::common::resources::Resources;
 use crate::slave::{ContainerConfig, ContainerTermination};
@@ -75,4 +81,59 @@ pub trait Containerizer: Send + Sync + 'static {
 
     /// The containers this containerizer runs.
     fn containers(&self) -> Future<HashSet<ContainerId>>;
+}
+
+/// The containerizer the agent's flags ask for (Mesos'
+/// `Containerizer::create`): each of `--containerizers` in order, composed
+/// when there are several; the deprecated `--isolation=external` means
+/// the external containerizer alone.
+pub fn create(flags: &crate::slave::flags::Flags) -> Try<Arc<dyn Containerizer>> {
+    if flags.isolation == "external" {
+        tracing::warn!(
+            "The 'external' isolation flag is deprecated, please update your flags to \
+             '--containerizers=external'."
+        );
+        return Ok(Arc::new(create_external(flags)?));
+    }
+    let mut containerizers: Vec<Arc<dyn Containerizer>> = Vec::new();
+    for kind in flags
+        .containerizers
+        .split(',')
+        .filter(|kind| !kind.is_empty())
+    {
+        match kind {
+            "mesos" => {
+                let mut options =
+                    mesos::Options::new(flags.work_dir.clone(), flags.runtime_dir.clone());
+                options.isolation = flags.isolation.clone();
+                let containerizer = mesos::MesosContainerizer::create(options)
+                    .map_err(|e| e.context("Could not create MesosContainerizer"))?;
+                containerizers.push(Arc::new(containerizer));
+            }
+            "external" => containerizers.push(Arc::new(create_external(flags)?)),
+            other => {
+                return Err(Error::new(format!(
+                    "Unknown or unsupported containerizer: {}",
+                    other
+                )))
+            }
+        }
+    }
+    match containerizers.len() {
+        0 => Err(Error::new("No containerizer in --containerizers")),
+        1 => Ok(containerizers.remove(0)),
+        _ => Ok(Arc::new(ComposingContainerizer::new(containerizers))),
+    }
+}
+
+fn create_external(flags: &crate::slave::flags::Flags) -> Try<external::ExternalContainerizer> {
+    let mut options = external::Options::new(
+        flags.containerizer_path.clone().unwrap_or_default(),
+        flags.work_dir.clone(),
+    );
+    options.launcher_dir = flags.launcher_dir.clone();
+    options.default_container_image = flags.default_container_image.clone();
+    options.hadoop_home = flags.hadoop_home.clone();
+    external::ExternalContainerizer::create(options)
+        .map_err(|e| e.context("Could not create ExternalContainerizer"))
 }

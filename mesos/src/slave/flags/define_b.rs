@@ -283,11 +283,19 @@ pub(super) fn define(set: &mut FlagSet<Flags>) {
         .help(concat!(
             "Comma-separated list of containerizer implementations\n",
             "to compose in order to provide containerization.\n",
-            "Available options are `mesos` and `docker` (on Linux).\n",
-            "The order the containerizers are specified is the order\n",
-            "they are tried.\n",
+            "Available options are `mesos`, `external` and `docker`\n",
+            "(on Linux). The order the containerizers are specified is the\n",
+            "order they are tried.\n",
         ))
         .default("mesos");
+    flag!(set, containerizer_path).help(concat!(
+        "The path to the external containerizer executable used when\n",
+        "external isolation is activated (`--isolation=external`).\n",
+    ));
+    flag!(set, default_container_image).help(concat!(
+        "The default container image to use if not specified by a task,\n",
+        "when using external containerizer.\n",
+    ));
     flag!(set, docker)
         .help(concat!(
             "The absolute path to the docker executable for docker\n",
