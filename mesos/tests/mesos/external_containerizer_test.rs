@@ -5,7 +5,7 @@
 //! scenarios are in `agent.rs`.
 
 mod agent;
-mod fake_ecp;
+pub(crate) mod fake_ecp;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

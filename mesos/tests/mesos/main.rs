@@ -18,6 +18,7 @@ mod allocated_resources_test;
 mod attributes_test;
 mod command_executor_test;
 mod common_validation_test;
+mod composing_containerizer_test;
 mod containerizer_resources_test;
 mod containerizer_test;
 mod create_operation_validation_test;

@@ -116,13 +116,13 @@ impl ComposingContainerizerProcess {
 
     /// Records that containerizer `index` has `container_id`, until it ends.
     fn adopt(&mut self, container_id: ContainerId, index: usize) {
-        self.containers.insert(
-            container_id.clone(),
-            Container {
+        self.containers
+            .entry(container_id.clone())
+            .or_insert(Container {
                 containerizer: index,
                 destroying: false,
-            },
-        );
+            })
+            .containerizer = index;
         let me = self.self_pid();
         self.containerizers[index]
             .wait(&container_id)
@@ -168,6 +168,12 @@ impl ComposingContainerizerProcess {
                     // A failed launch stays until it is destroyed, so the
                     // containerizer that failed hears of the destroy.
                     None => launched,
+                    // The last one's answer stands; an earlier one's
+                    // stops the loop when a destroy came meanwhile.
+                    Some(LaunchResult::NotSupported) if index + 1 == p.containerizers.len() => {
+                        p.containers.remove(&container_id);
+                        launched
+                    }
                     Some(LaunchResult::NotSupported) if destroyed => {
                         p.containers.remove(&container_id);
                         Future::failed("Container was destroyed while launching")
