@@ -23,6 +23,12 @@ pub struct Flags {
     pub resources: String,
     /// `--checkpoint`: checkpointing for the framework.
     pub checkpoint: bool,
+    /// `--appc_image`: the task's Appc image.
+    pub appc_image: Option<String>,
+    /// `--docker_image`: the task's Docker image.
+    pub docker_image: Option<String>,
+    /// `--containerizer`: `mesos` or `docker`, the kind of container.
+    pub containerizer: String,
     /// `--framework_capabilities`: more capabilities, comma-separated.
     pub framework_capabilities: Option<String>,
     /// `--role`: the framework's role.
@@ -74,11 +80,22 @@ impl StoutFlags for Flags {
         flag!(set, checkpoint)
             .help("Enable checkpointing for the framework.")
             .default(false);
+        flag!(set, appc_image).help(
+            "Appc image name that follows the Appc spec\n\
+             (e.g., ubuntu, example.com/reduce-worker).",
+        );
+        flag!(set, docker_image).help(
+            "Docker image that follows the Docker CLI naming <image>:<tag>\n\
+             (i.e., ubuntu, busybox:latest).",
+        );
         flag!(set, framework_capabilities).help(
             "Comma-separated list of optional framework capabilities to enable.\n\
              RESERVATION_REFINEMENT and TASK_KILLING_STATE are always enabled.\n\
              PARTITION_AWARE is enabled unless --no-partition-aware is specified.",
         );
+        flag!(set, containerizer)
+            .help("Containerizer to be used (i.e., docker, mesos).")
+            .default("mesos");
         flag!(set, role)
             .help("Role to use when registering.")
             .default("*");

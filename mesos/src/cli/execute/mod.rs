@@ -15,7 +15,10 @@ use std::collections::BTreeMap;
 use crate::common::evolve::evolve;
 use crate::daemon::{self, Loaded};
 use crate::v1::scheduler::ContentType;
-use crate::{framework_info, CommandInfo, Environment, FrameworkInfo, TaskInfo};
+use crate::{
+    container_info, framework_info, image, CommandInfo, ContainerInfo, Environment, FrameworkInfo,
+    Image, Label, Labels, TaskInfo,
+};
 
 use scheduler::{CommandScheduler, Config};
 
@@ -72,9 +75,68 @@ pub fn plan(flags: &Flags) -> Result<(FrameworkInfo, TaskInfo), String> {
             environment,
             ..CommandInfo::default()
         }),
+        container: container_info(flags)?,
         ..TaskInfo::default()
     };
     Ok((framework, task))
+}
+
+/// The task's container, as Mesos' `mesos-execute` describes it: a
+/// `MESOS` container with the image for `--containerizer=mesos` (none
+/// without an image), a `DOCKER` one for `--containerizer=docker`.
+fn container_info(flags: &Flags) -> Result<Option<ContainerInfo>, String> {
+    match flags.containerizer.as_str() {
+        "" => Ok(None),
+        "mesos" => {
+            let image = if let Some(name) = &flags.docker_image {
+                Image {
+                    r#type: image::Type::Docker as i32,
+                    docker: Some(image::Docker {
+                        name: name.clone(),
+                        ..image::Docker::default()
+                    }),
+                    ..Image::default()
+                }
+            } else if let Some(name) = &flags.appc_image {
+                let label = |key: &str, value: &str| Label {
+                    key: key.to_string(),
+                    value: Some(value.to_string()),
+                };
+                Image {
+                    r#type: image::Type::Appc as i32,
+                    appc: Some(image::Appc {
+                        name: name.clone(),
+                        labels: Some(Labels {
+                            labels: vec![label("os", "linux"), label("arch", "amd64")],
+                        }),
+                        ..image::Appc::default()
+                    }),
+                    ..Image::default()
+                }
+            } else {
+                return Ok(None);
+            };
+            Ok(Some(ContainerInfo {
+                r#type: container_info::Type::Mesos as i32,
+                mesos: Some(container_info::MesosInfo { image: Some(image) }),
+                ..ContainerInfo::default()
+            }))
+        }
+        "docker" => {
+            let Some(image) = &flags.docker_image else {
+                return Err("'Docker' containerizer requires docker image name".to_string());
+            };
+            Ok(Some(ContainerInfo {
+                r#type: container_info::Type::Docker as i32,
+                docker: Some(container_info::DockerInfo {
+                    image: image.clone(),
+                    ..container_info::DockerInfo::default()
+                }),
+                ..ContainerInfo::default()
+            }))
+        }
+        other => Err(format!("Unsupported containerizer: {}", other)),
+    }
 }
 
 /// `--env`'s JSON object of names to values, as an `Environment`.
@@ -182,5 +244,73 @@ pub fn run(args: Vec<String>) -> u8 {
         0
     } else {
         1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(args: &[&str]) -> Flags {
+        let mut argv = vec!["mesos-execute", "--name=t", "--command=true"];
+        argv.extend_from_slice(args);
+        let argv: Vec<String> = argv.into_iter().map(String::from).collect();
+        let mut set = stout::FlagSet::<Flags>::new();
+        set.load(None, &argv).expect("valid flags");
+        set.values().clone()
+    }
+
+    #[test]
+    fn no_image_no_container() {
+        let (_, task) = plan(&flags(&[])).expect("a plan");
+        assert_eq!(None, task.container);
+    }
+
+    #[test]
+    fn docker_image_in_a_mesos_container() {
+        let (_, task) = plan(&flags(&["--docker_image=busybox:latest"])).expect("a plan");
+        let container = task.container.expect("a container");
+        assert_eq!(container_info::Type::Mesos as i32, container.r#type);
+        let image = container.mesos.and_then(|m| m.image).expect("an image");
+        assert_eq!(image::Type::Docker as i32, image.r#type);
+        assert_eq!("busybox:latest", image.docker.expect("docker").name);
+    }
+
+    #[test]
+    fn appc_image_with_mesos_labels() {
+        let (_, task) = plan(&flags(&["--appc_image=example.com/reduce"])).expect("a plan");
+        let image = task
+            .container
+            .and_then(|c| c.mesos)
+            .and_then(|m| m.image)
+            .expect("an image");
+        let appc = image.appc.expect("appc");
+        assert_eq!("example.com/reduce", appc.name);
+        let labels = appc.labels.expect("labels").labels;
+        assert_eq!(
+            ("os", Some("linux")),
+            (labels[0].key.as_str(), labels[0].value.as_deref())
+        );
+        assert_eq!(
+            ("arch", Some("amd64")),
+            (labels[1].key.as_str(), labels[1].value.as_deref())
+        );
+    }
+
+    #[test]
+    fn docker_containerizer_needs_an_image() {
+        let (_, task) =
+            plan(&flags(&["--containerizer=docker", "--docker_image=redis"])).expect("a plan");
+        let container = task.container.expect("a container");
+        assert_eq!(container_info::Type::Docker as i32, container.r#type);
+        assert_eq!("redis", container.docker.expect("docker").image);
+        assert_eq!(
+            Err("'Docker' containerizer requires docker image name".to_string()),
+            plan(&flags(&["--containerizer=docker"])).map(|_| ())
+        );
+        assert_eq!(
+            Err("Unsupported containerizer: rkt".to_string()),
+            plan(&flags(&["--containerizer=rkt"])).map(|_| ())
+        );
     }
 }
