@@ -1,18 +1,17 @@
 #!/usr/bin/env python3
 """An external containerizer program (ECP) in plain Python 3.
 
-The agent runs `test_containerizer.py <command>` for each of launch,
-update, usage, wait, destroy, containers and recover. A protobuf comes on
-stdin and, for usage/wait/containers, one goes back on stdout, each after
-its length as a native-endian 4-byte unsigned integer. Rather than needing
-the protobuf package, this decodes the few fields it reads by hand.
+The agent runs `test_containerizer.py <command>` for launch, update, usage,
+wait, destroy, containers and recover. A protobuf comes on stdin and, for
+usage, wait and containers, one goes back on stdout; each is framed by its
+length as a native-endian 4-byte unsigned int. The few fields needed are
+decoded by hand, so no protobuf package is needed.
 
-Executors run on the host, each in its own process group. `launch` forks a
+Executors run on the host in process groups of their own. `launch` forks a
 monitor that holds an exclusive lock on the container's state directory
-until it has written the executor's wait status; `wait` takes a shared lock,
-so it blocks until then. State: $MESOS_WORK_DIRECTORY/test-containerizer-py/.
+until it has written the executor's wait status; `wait` takes a shared lock
+and so blocks until then. State: $MESOS_WORK_DIRECTORY/test-containerizer-py.
 """
-
 import fcntl, os, shutil, signal, struct, subprocess, sys, time
 
 PROG = 'test_containerizer.py'
@@ -36,8 +35,7 @@ def send(data):  # One framed message to stdout.
     sys.stdout.buffer.write(struct.pack('=I', len(data)) + data)
     sys.stdout.buffer.flush()
 
-# The protobuf wire format: varints, 64-bit values and length-delimited bytes.
-def varint(buf, i):
+def varint(buf, i):  # Protobuf's wire format: (value, next index).
     value = shift = 0
     while i < len(buf):
         value, shift, i = value | (buf[i] & 0x7f) << shift, shift + 7, i + 1
@@ -45,66 +43,55 @@ def varint(buf, i):
             return value, i
     raise Failure('Could not deserialise protobuf: truncated varint')
 
-def fields(buf):  # [(field number, int or bytes)]
-    out, i = [], 0
+def get_all(buf, number):  # Field `number`'s values: ints, or bytes.
+    values, i = [], 0
     while i < len(buf):
         key, i = varint(buf, i)
         if key & 7 == 0:
             value, i = varint(buf, i)
-        elif key & 7 in (1, 5):
-            size = 8 if key & 7 == 1 else 4
-            value, i = buf[i:i + size], i + size
-        elif key & 7 == 2:
-            size, i = varint(buf, i)
-            value, i = buf[i:i + size], i + size
         else:
-            raise Failure('Could not deserialise protobuf: wire type %d' % (key & 7))
-        if i > len(buf):
-            raise Failure('Could not deserialise protobuf: truncated field %d' % (key >> 3))
-        out.append((key >> 3, value))
-    return out
+            if key & 7 == 2:
+                size, i = varint(buf, i)
+            elif key & 7 in (1, 5):
+                size = 8 if key & 7 == 1 else 4
+            else:
+                raise Failure('Could not deserialise protobuf: wire type %d' % (key & 7))
+            value, i = buf[i:i + size], i + size
+            if i > len(buf):
+                raise Failure('Could not deserialise protobuf: truncated field %d' % (key >> 3))
+        if key >> 3 == number:
+            values.append(value)
+    return values
 
-def get_all(buf, number):
-    return [value for n, value in fields(buf) if n == number]
+def get(buf, number, default=b''):  # The last value wins, as in protobuf.
+    return (get_all(buf, number) or [default])[-1]
 
-def get(buf, number, default=b''):  # The last one wins, as in protobuf.
-    values = get_all(buf, number)
-    return values[-1] if values else default
+def uvarint(n):
+    return bytes([n & 0x7f | 0x80]) + uvarint(n >> 7) if n > 0x7f else bytes([n])
 
-def put_varint(n):
-    out = b''
-    while n > 0x7f:
-        out, n = out + bytes([n & 0x7f | 0x80]), n >> 7
-    return out + bytes([n])
-
-def put(number, value):  # bytes, float (double) or non-negative int/bool.
+def put(number, value):  # Encodes bytes, a float (double) or an int >= 0.
     if isinstance(value, bytes):
-        return put_varint(number << 3 | 2) + put_varint(len(value)) + value
+        return uvarint(number << 3 | 2) + uvarint(len(value)) + value
     if isinstance(value, float):
-        return put_varint(number << 3 | 1) + struct.pack('<d', value)
-    return put_varint(number << 3) + put_varint(int(value))
+        return uvarint(number << 3 | 1) + struct.pack('<d', value)
+    return uvarint(number << 3) + uvarint(int(value))
 
-# A container's state: files lock, pid, status and resources in its directory.
 def root():
     if not os.environ.get('MESOS_WORK_DIRECTORY'):
         raise Failure('MESOS_WORK_DIRECTORY is not set')
     return os.path.join(os.environ['MESOS_WORK_DIRECTORY'], 'test-containerizer-py', 'containers')
 
-def state_of(message, must_exist=True):  # From field 1, the ContainerID.
+def state_of(message, must_exist=True):  # Field 1 is the ContainerID.
     id = get(get(message, 1), 1).decode()
     if not id or '/' in id or '..' in id:
         raise Failure('Invalid container id %r' % id)
-    state = os.path.join(root(), id)
-    if must_exist and not os.path.isdir(state):
+    if must_exist and not os.path.isdir(os.path.join(root(), id)):
         raise Failure("Unknown container '%s'" % id)
-    return state
+    return os.path.join(root(), id)
 
-def read(state, name):
-    try:
-        with open(os.path.join(state, name), 'rb') as f:
-            return f.read()
-    except FileNotFoundError:
-        return None
+def read(state, name):  # A state file: lock, pid, status or resources.
+    path = os.path.join(state, name)
+    return open(path, 'rb').read() if os.path.exists(path) else None
 
 def write(state, name, data):  # Atomically: readers see all or nothing.
     with open(os.path.join(state, '.tmp'), 'wb') as f:
@@ -117,38 +104,38 @@ def kill_group(state):
     except ProcessLookupError:
         print('The executor of %s is already gone' % state, file=sys.stderr)
 
-def launch():  # Executor: ExecutorInfo (3).command (7), run by `sh -c`.
+def launch():  # Runs ExecutorInfo (3).command (7).value with `sh -c`.
     data = receive()
-    state, executor = state_of(data, must_exist=False), get(data, 3)
-    command, sandbox = get(executor, 7), get(data, 4).decode()
+    state, executor, sandbox = state_of(data, False), get(data, 3), get(data, 4).decode()
+    command = get(executor, 7)
     env = dict(os.environ, MESOS_SANDBOX=sandbox)
-    for variable in get_all(get(command, 2), 1):  # Environment.variables
+    for variable in get_all(get(command, 2), 1):  # CommandInfo.environment
         env[get(variable, 1).decode()] = get(variable, 2).decode()
     os.makedirs(state)
-    resources = get_all(executor, 5) + get_all(get(data, 2), 4)
+    resources = get_all(executor, 5) + get_all(get(data, 2), 4)  # Executor's + task's.
     write(state, 'resources', b''.join(put(2, r) for r in resources))
     ready_read, ready_write = os.pipe()
-    if os.fork() == 0:  # The monitor: away from the agent's pipes and session.
+    if os.fork() == 0:  # The monitor: off the agent's pipes and session.
         try:
-            os.close(ready_read)
-            os.setsid()
-            null = os.open(os.devnull, os.O_RDWR)
+            os.close(ready_read), os.setsid()
             log = os.open(os.path.join(sandbox, 'stderr'), os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            null = os.open(os.devnull, os.O_RDWR)
             os.dup2(null, 0), os.dup2(null, 1), os.dup2(log, 2)
             with open(os.path.join(state, 'lock'), 'w') as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-                out = open(os.path.join(sandbox, 'stdout'), 'ab')
                 proc = subprocess.Popen(['sh', '-c', get(command, 3).decode()], cwd=sandbox, env=env,
-                                        stdin=subprocess.DEVNULL, stdout=out, stderr=log,
-                                        start_new_session=True)
+                                        stdout=open(os.path.join(sandbox, 'stdout'), 'ab'),
+                                        stdin=null, stderr=log, start_new_session=True)
                 write(state, 'pid', str(proc.pid).encode())
                 os.write(ready_write, b'ready')
-                _, status = os.waitpid(proc.pid, 0)
+                status = os.waitpid(proc.pid, 0)[1]
                 try:  # The executor's children end with it.
                     os.killpg(proc.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
                 write(state, 'status', str(status).encode())
+        except Exception as e:
+            print('%s: %s' % (PROG, e), file=sys.stderr)
         finally:
             os._exit(0)
     os.close(ready_write)
@@ -156,44 +143,28 @@ def launch():  # Executor: ExecutorInfo (3).command (7), run by `sh -c`.
         shutil.rmtree(state)
         raise Failure('The executor did not start; see %s/stderr' % sandbox)
 
-def wait():  # Blocks on the monitor's lock, then reports the status.
+def wait():  # Waits for the monitor's lock, then sends a Termination.
     state = state_of(receive())
     with open(os.path.join(state, 'lock')) as lock:
         fcntl.flock(lock, fcntl.LOCK_SH)
     status = read(state, 'status')
     if status is None:
         raise Failure('%s has no exit status: its monitor died' % state)
-    send(put(1, False) + put(2, b'') + put(3, int(status)))  # Termination
+    send(put(1, False) + put(2, b'') + put(3, int(status)))
 
 def destroy():
-    state = state_of(receive(), must_exist=False)
-    if not os.path.isdir(state) or read(state, 'status') is not None:
-        print('Nothing to destroy in %s' % state, file=sys.stderr)
-    else:
+    state = state_of(receive(), False)
+    if os.path.isdir(state) and read(state, 'status') is None:
         kill_group(state)
 
-def usage():  # ResourceStatistics of the executor's process group.
+def usage():  # Sends ResourceStatistics: just the time and the limits.
     state, limits = state_of(receive()), {}
-    for resource in get_all(read(state, 'resources'), 2):
-        name, scalar = get(resource, 1).decode(), get(get(resource, 3), 1, bytes(8))
-        limits[name] = limits.get(name, 0.0) + struct.unpack('<d', scalar)[0]
+    for resource in get_all(read(state, 'resources'), 2):  # Scalar values.
+        value = struct.unpack('<d', get(get(resource, 3), 1, bytes(8)))[0]
+        limits[get(resource, 1)] = limits.get(get(resource, 1), 0.0) + value
     stats = put(1, time.time())
-    if 'cpus' in limits:
-        stats += put(4, limits['cpus'])
-    if 'mem' in limits:
-        stats += put(6, int(limits['mem'] * 1024 * 1024))
-    if read(state, 'status') is None:
-        ticks, user, system, rss = os.sysconf('SC_CLK_TCK'), 0, 0, 0
-        for pid in filter(str.isdigit, os.listdir('/proc')):
-            try:
-                with open('/proc/%s/stat' % pid) as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            fields_ = stat[stat.rfind(')') + 2:].split()  # From field 3, state.
-            if int(fields_[2]) == int(read(state, 'pid')):
-                user, system, rss = user + int(fields_[11]), system + int(fields_[12]), rss + int(fields_[21])
-        stats += put(2, user / ticks) + put(3, system / ticks) + put(5, rss * os.sysconf('SC_PAGE_SIZE'))
+    stats += put(4, limits[b'cpus']) if b'cpus' in limits else b''
+    stats += put(6, int(limits[b'mem'] * 2**20)) if b'mem' in limits else b''
     send(stats)
 
 def update():
@@ -202,26 +173,21 @@ def update():
     write(state_of(data), 'resources', b''.join(put(2, r) for r in resources))
     print('Received %d resource elements' % len(resources), file=sys.stderr)
 
-def running():
-    ids = sorted(os.listdir(root())) if os.path.isdir(root()) else []
-    return [(id, os.path.join(root(), id)) for id in ids]
+def known():  # [(id, state directory)]
+    return [(id, os.path.join(root(), id)) for id in sorted(os.listdir(root()))] if os.path.isdir(root()) else []
 
-def containers():  # Containers: the ids of those without a status.
-    send(b''.join(put(1, put(1, id.encode())) for id, state in running() if read(state, 'status') is None))
+def containers():  # Sends the ids of those without a status.
+    send(b''.join(put(1, put(1, id.encode())) for id, state in known() if read(state, 'status') is None))
 
 def recover():  # Forgets ended containers and those whose monitor died.
-    for id, state in running():
-        if read(state, 'status') is None:
-            try:
-                with open(os.path.join(state, 'lock')) as lock:
+    for id, state in known():
+        if read(state, 'status') is None and read(state, 'lock') is not None:
+            with open(os.path.join(state, 'lock')) as lock:
+                try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                print("Recovered running container '%s'" % id, file=sys.stderr)
-                continue
-            except FileNotFoundError:
-                pass
-            if read(state, 'pid') is not None:
-                kill_group(state)
+                except BlockingIOError:
+                    continue  # Its monitor runs.
+            kill_group(state)
         shutil.rmtree(state)
         print("Removed container '%s'" % id, file=sys.stderr)
 
@@ -231,10 +197,13 @@ USAGE = 'Usage: %s <command>\nValid commands: %s' % (PROG, ', '.join(COMMANDS))
 
 if __name__ == '__main__':
     if sys.argv[1:2] in (['--help'], ['-h']):
-        sys.exit(print(USAGE))
-    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
-        sys.exit(print(USAGE, file=sys.stderr) or 2)
-    try:
-        COMMANDS[sys.argv[1]]()
-    except (Failure, OSError, ValueError, TypeError) as e:
-        sys.exit(print('%s: %s' % (PROG, e), file=sys.stderr) or 1)
+        print(USAGE)
+    elif len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(USAGE, file=sys.stderr)
+        sys.exit(2)
+    else:
+        try:
+            COMMANDS[sys.argv[1]]()
+        except (Failure, OSError, ValueError, TypeError) as e:
+            print('%s: %s' % (PROG, e), file=sys.stderr)
+            sys.exit(1)

@@ -102,8 +102,13 @@ impl Container {
         self.dir.is_dir()
     }
 
+    /// Creates the container's directory and its lock.
     pub(crate) fn create(&self) -> Try<()> {
-        fs::create_dir_all(&self.dir).map_err(|e| io_error("create", &self.dir, e))
+        let lock = self.dir.join("lock");
+        fs::create_dir_all(&self.dir)
+            .map_err(|e| io_error("create", &self.dir, e))
+            .and_then(|()| File::create(&lock).map_err(|e| io_error("create", &lock, e)))
+            .map(drop)
     }
 
     pub(crate) fn remove(&self) -> Try<()> {
@@ -114,12 +119,7 @@ impl Container {
     /// errno so that callers can tell a held lock (`EWOULDBLOCK`).
     pub(crate) fn lock(&self, how: FlockArg) -> Try<Result<Flock<File>, nix::Error>> {
         let path = self.dir.join("lock");
-        let file = if matches!(how, FlockArg::LockExclusive) {
-            File::create(&path)
-        } else {
-            File::open(&path)
-        }
-        .map_err(|e| io_error("open", &path, e))?;
+        let file = File::open(&path).map_err(|e| io_error("open", &path, e))?;
         Ok(Flock::lock(file, how).map_err(|(_, errno)| errno))
     }
 
