@@ -21,7 +21,7 @@ fa0132012a3a2a1a286563686f20274e6f20737563682066696c65206f72206469726563746f7279
 362d31363737373334332d35353430332d36323536372d303a18736c617665283129403132372e302e302e313a353534\
 30334000";
 
-fn record() -> Vec<u8> {
+pub(crate) fn record() -> Vec<u8> {
     (0..LAUNCH_RECORD.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&LAUNCH_RECORD[i..i + 2], 16).expect("hex"))

@@ -85,6 +85,7 @@ mod slave_test;
 mod task_group_validation_test;
 mod task_status_update_manager_test;
 mod task_validation_test;
+mod test_containerizer_test;
 mod type_utils_test;
 mod unreserve_operation_validation_test;
 mod values_test;
