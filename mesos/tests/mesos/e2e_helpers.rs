@@ -27,6 +27,7 @@ pub(crate) fn bin(name: &str) -> String {
         "test-http-executor" => env!("CARGO_BIN_EXE_test-http-executor"),
         "long-lived-framework" => env!("CARGO_BIN_EXE_long-lived-framework"),
         "long-lived-executor" => env!("CARGO_BIN_EXE_long-lived-executor"),
+        "test-containerizer" => env!("CARGO_BIN_EXE_test-containerizer"),
         other => panic!("no binary '{}' in the package", other),
     }
     .to_string()
@@ -139,6 +140,11 @@ pub(crate) fn cluster() -> Cluster {
 
 /// A cluster whose agent offers `resources`.
 pub(crate) fn cluster_with_resources(resources: &str) -> Cluster {
+    cluster_with(resources, &[])
+}
+
+/// A cluster whose agent offers `resources` and has the flags `extra`.
+pub(crate) fn cluster_with(resources: &str, extra: &[String]) -> Cluster {
     let master = Daemon::start(
         "mesos-master",
         &[
@@ -155,21 +161,20 @@ pub(crate) fn cluster_with_resources(resources: &str) -> Cluster {
         .trim()
         .to_string();
     let work_dir = TempDir::new("e2e-agent").expect("a work directory");
-    let agent = Daemon::start(
-        "mesos-agent",
-        &[
-            format!("--master={}", master_address),
-            "--ip=127.0.0.1".into(),
-            "--port=0".into(),
-            format!("--work_dir={}", work_dir.path()),
-            // Its own, or agents of other tests would take its containers
-            // for orphans when they recover.
-            format!("--runtime_dir={}/run", work_dir.path()),
-            format!("--launcher_dir={}", launcher_dir()),
-            format!("--resources={}", resources),
-            "--no-switch_user".into(),
-        ],
-    );
+    let mut flags = vec![
+        format!("--master={}", master_address),
+        "--ip=127.0.0.1".into(),
+        "--port=0".into(),
+        format!("--work_dir={}", work_dir.path()),
+        // Its own, or agents of other tests would take its containers
+        // for orphans when they recover.
+        format!("--runtime_dir={}/run", work_dir.path()),
+        format!("--launcher_dir={}", launcher_dir()),
+        format!("--resources={}", resources),
+        "--no-switch_user".into(),
+    ];
+    flags.extend_from_slice(extra);
+    let agent = Daemon::start("mesos-agent", &flags);
     agent.wait_for("Registered with master");
     Cluster {
         _master: master,

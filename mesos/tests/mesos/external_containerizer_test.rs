@@ -5,6 +5,7 @@
 //! scenarios are in `agent.rs`.
 
 mod agent;
+mod e2e;
 pub(crate) mod fake_ecp;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -1,0 +1,122 @@
+//! The binaries with the external containerizer, as the README shows
+//! them: `mesos-agent --containerizers=external
+//! --containerizer_path=<example program>` and `mesos-execute`.
+
+use std::process::{Command, Output};
+
+use crate::e2e_helpers::{bin, cluster_with, Cluster, Daemon};
+
+const RESOURCES: &str = "cpus:2;mem:1024;disk:1024;ports:[31000-32000]";
+
+fn external(program: &str) -> Cluster {
+    cluster_with(
+        RESOURCES,
+        &[
+            "--containerizers=external".to_string(),
+            format!("--containerizer_path={}", program),
+        ],
+    )
+}
+
+fn execute(cluster: &Cluster, name: &str, command: &str, extra: &[&str]) -> Output {
+    Command::new(bin("mesos-execute"))
+        .arg(format!("--master={}", cluster.master_address))
+        .arg(format!("--name={}", name))
+        .arg(format!("--command={}", command))
+        .args(extra)
+        .output()
+        .expect("mesos-execute runs")
+}
+
+/// The Python example, when this machine has Python 3.
+fn python_program() -> Option<String> {
+    let found = Command::new("python3").arg("--version").output();
+    if !found.is_ok_and(|output| output.status.success()) {
+        eprintln!("python3 is not installed: skipping the Python example");
+        return None;
+    }
+    Some(format!(
+        "{}/examples/python/test_containerizer.py",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+}
+
+#[test]
+fn a_task_runs_to_finished_through_the_example_program() {
+    let cluster = external(&bin("test-containerizer"));
+    let output = execute(&cluster, "hello", "echo hello from the ecp", &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stdout);
+    assert!(stdout.contains("Received status update TASK_RUNNING for task 'hello'"));
+    assert!(stdout.contains("Received status update TASK_FINISHED for task 'hello'"));
+    // The command ran in its sandbox, with the executor's output there.
+    let found = walk(cluster.work_dir.path())
+        .into_iter()
+        .filter(|path| path.ends_with("/stdout"))
+        .any(|path| {
+            std::fs::read_to_string(path).is_ok_and(|text| text.contains("hello from the ecp"))
+        });
+    assert!(found, "no sandbox stdout with the task's output");
+}
+
+#[test]
+fn a_task_runs_to_finished_through_the_python_program() {
+    let Some(program) = python_program() else {
+        return;
+    };
+    let cluster = external(&program);
+    let output = execute(&cluster, "hello", "echo hello", &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stdout);
+    assert!(stdout.contains("Received status update TASK_FINISHED for task 'hello'"));
+}
+
+#[test]
+fn an_image_the_program_cannot_run_fails_the_task() {
+    let cluster = external(&bin("test-containerizer"));
+    let output = execute(&cluster, "redis", "true", &["--docker_image=redis"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{}", stdout);
+    assert!(
+        stdout.contains("Received status update TASK_FAILED for task 'redis'"),
+        "{}",
+        stdout
+    );
+    assert!(stdout.contains("cannot run image 'redis'"), "{}", stdout);
+    // The agent lives on: the next task runs.
+    let output = execute(&cluster, "after", "true", &[]);
+    assert!(output.status.success());
+}
+
+#[test]
+fn a_missing_program_is_a_startup_error() {
+    let mut agent = Daemon::start(
+        "mesos-agent",
+        &[
+            "--master=127.0.0.1:1".to_string(),
+            "--work_dir=/tmp/mesos-missing-ecp".to_string(),
+            "--containerizers=external".to_string(),
+            "--containerizer_path=/nonexistent/ecp".to_string(),
+        ],
+    );
+    agent.wait_for("Failed to find the external containerizer '/nonexistent/ecp'");
+    let status = agent.child.wait().expect("the agent exits");
+    assert_eq!(Some(1), status.code());
+}
+
+/// Every file under `root`.
+fn walk(root: &str) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(root)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path.to_string_lossy().into_owned());
+            }
+        }
+    }
+    files
+}
