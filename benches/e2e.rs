@@ -1,12 +1,15 @@
 //! Tasks end to end through the real daemons: a `mesos-master` and a
-//! `mesos-agent` (release binaries, started here on loopback with the
-//! Mesos containerizer and the `mesos-executor` it launches), and one
-//! framework on the scheduler driver in this process.
+//! `mesos-agent` (release binaries, started here on loopback; the agent
+//! launches `mesos-executor`), and one framework on the scheduler driver
+//! in this process. Each agent in turn: with the Mesos containerizer
+//! (`mesos`), then with the external containerizer and the example
+//! program `test-containerizer` (`external`).
 //!
-//! - `e2e/throughput`: N = 200 `true` command tasks (`cpus:0.1;mem:32`
-//!   each), all launched from the first offer; the time from that ACCEPT to
-//!   the last `TASK_FINISHED`. Baseline in the same run, `e2e/floor`: the
-//!   same N `sh -c true` spawned and reaped directly, all at once.
+//! - `e2e/throughput/<containerizer>`: N = 200 `true` command tasks
+//!   (`cpus:0.1;mem:32` each), all launched from the first offer; the time
+//!   from that ACCEPT to the last `TASK_FINISHED`. Baseline in the same
+//!   run, `e2e/floor`: the same N `sh -c true` spawned and reaped
+//!   directly, all at once.
 //! - After criterion: the launch→`TASK_RUNNING` latency, p50 and p99, of
 //!   tasks launched one at a time (each on an offer the framework revives
 //!   when the previous task finishes), and the same latency of the tasks of
@@ -32,7 +35,7 @@ use mesos::{
 };
 use parking_lot::Mutex;
 
-use daemons::start_cluster;
+use daemons::{binary, start_cluster_with};
 
 /// Tasks per throughput round.
 const TASKS: usize = 200;
@@ -228,6 +231,21 @@ fn summary(mut latencies: Vec<Duration>) -> String {
     )
 }
 
+/// The agent flags of each containerizer measured.
+fn containerizers() -> Vec<(&'static str, Vec<String>)> {
+    let program = binary("test-containerizer").to_string_lossy().into_owned();
+    vec![
+        ("mesos", Vec::new()),
+        (
+            "external",
+            vec![
+                "--containerizers=external".to_string(),
+                format!("--containerizer_path={}", program),
+            ],
+        ),
+    ]
+}
+
 fn e2e(c: &mut Criterion) {
     let runtime = libprocess::Builder::default()
         .listen("127.0.0.1:0".parse().expect("an address"))
@@ -235,25 +253,44 @@ fn e2e(c: &mut Criterion) {
         .try_build()
         .expect("the framework's runtime");
     let _enter = runtime.enter();
-    let cluster = start_cluster(AGENT_RESOURCES);
-    // Idle: registered, nothing launched yet.
-    let idle = (cluster.master.resident_kb(), cluster.agent.resident_kb());
-    let mut framework = Framework::start(&cluster.master_address);
-
     let mut group = c.benchmark_group("e2e");
     group.sample_size(10);
     group.throughput(criterion::Throughput::Elements(TASKS as u64));
-    group.bench_function("throughput", |b| {
-        b.iter_custom(|iterations| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iterations {
-                let (elapsed, latencies) = framework.run(TASKS, TASKS);
-                framework.contended.extend(latencies);
-                total += elapsed;
-            }
-            total
-        })
-    });
+    let mut reports = Vec::new();
+    for (name, flags) in containerizers() {
+        let cluster = start_cluster_with(AGENT_RESOURCES, &flags);
+        // Idle: registered, nothing launched yet.
+        let idle = (cluster.master.resident_kb(), cluster.agent.resident_kb());
+        let mut framework = Framework::start(&cluster.master_address);
+        group.bench_function(format!("throughput/{}", name), |b| {
+            b.iter_custom(|iterations| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iterations {
+                    let (elapsed, latencies) = framework.run(TASKS, TASKS);
+                    framework.contended.extend(latencies);
+                    total += elapsed;
+                }
+                total
+            })
+        });
+        let (_, sequential) = framework.run(SEQUENTIAL, 1);
+        reports.push(format!(
+            "e2e/latency/{name} launch->TASK_RUNNING, one task at a time: {}",
+            summary(sequential)
+        ));
+        reports.push(format!(
+            "e2e/latency/{name} launch->TASK_RUNNING, {} at once: {}",
+            TASKS,
+            summary(std::mem::take(&mut framework.contended))
+        ));
+        reports.push(format!(
+            "e2e/idle/{name} resident memory: mesos-master {:.1} MB, mesos-agent {:.1} MB",
+            idle.0 as f64 / 1024.0,
+            idle.1 as f64 / 1024.0
+        ));
+        drop(framework);
+        drop(cluster);
+    }
     group.bench_function("floor", |b| {
         b.iter(|| {
             let children: Vec<Child> = (0..TASKS)
@@ -270,24 +307,9 @@ fn e2e(c: &mut Criterion) {
         })
     });
     group.finish();
-
-    let (_, sequential) = framework.run(SEQUENTIAL, 1);
-    println!(
-        "e2e/latency launch->TASK_RUNNING, one task at a time: {}",
-        summary(sequential)
-    );
-    println!(
-        "e2e/latency launch->TASK_RUNNING, {} at once: {}",
-        TASKS,
-        summary(std::mem::take(&mut framework.contended))
-    );
-    println!(
-        "e2e/idle resident memory: mesos-master {:.1} MB, mesos-agent {:.1} MB",
-        idle.0 as f64 / 1024.0,
-        idle.1 as f64 / 1024.0
-    );
-    drop(framework);
-    drop(cluster);
+    for report in reports {
+        println!("{}", report);
+    }
 }
 
 criterion_group!(benches, e2e);

@@ -104,6 +104,12 @@ pub(crate) struct Cluster {
 
 /// A master and one agent with `resources`, registered.
 pub(crate) fn start_cluster(resources: &str) -> Cluster {
+    start_cluster_with(resources, &[])
+}
+
+/// A master and one agent with `resources` and the flags `extra`,
+/// registered.
+pub(crate) fn start_cluster_with(resources: &str, extra: &[String]) -> Cluster {
     let master = Daemon::start(
         "mesos-master",
         &[
@@ -126,19 +132,18 @@ pub(crate) fn start_cluster(resources: &str) -> Cluster {
         .to_string_lossy()
         .into_owned();
     let path = work_dir.path().display();
-    let agent = Daemon::start(
-        "mesos-agent",
-        &[
-            format!("--master={}", master_address),
-            "--ip=127.0.0.1".into(),
-            "--port=0".into(),
-            format!("--work_dir={}/work", path),
-            format!("--runtime_dir={}/run", path),
-            format!("--launcher_dir={}", launcher_dir),
-            format!("--resources={}", resources),
-            "--no-switch_user".into(),
-        ],
-    );
+    let mut flags = vec![
+        format!("--master={}", master_address),
+        "--ip=127.0.0.1".into(),
+        "--port=0".into(),
+        format!("--work_dir={}/work", path),
+        format!("--runtime_dir={}/run", path),
+        format!("--launcher_dir={}", launcher_dir),
+        format!("--resources={}", resources),
+        "--no-switch_user".into(),
+    ];
+    flags.extend_from_slice(extra);
+    let agent = Daemon::start("mesos-agent", &flags);
     agent.wait_for("Registered with master");
     Cluster {
         master,
