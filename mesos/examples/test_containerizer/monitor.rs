@@ -23,7 +23,7 @@ use crate::state::Container;
 use crate::{executor, framing, proc_stats, Error, Try, NAME};
 
 /// How often the memory limit is checked.
-const LIMIT_INTERVAL: Duration = Duration::from_millis(200);
+const LIMIT_INTERVAL: Duration = Duration::from_millis(500);
 
 const MEGABYTE: u64 = 1024 * 1024;
 
