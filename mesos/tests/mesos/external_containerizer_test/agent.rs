@@ -178,3 +178,55 @@ fn usage_shows_in_monitor_statistics() {
     assert_eq!(TaskState::TaskFailed, await_ready(&status).state());
     ch::stop(&driver);
 }
+
+/// Mesos' `ExternalContainerizerTest.Launch` (disabled upstream by
+/// MESOS-1257, and its program reported made-up usage): a command task
+/// through the example program, its usage read through the containerizer
+/// as the agent's monitor reads it, then killed.
+#[test]
+fn launch() {
+    let _runtime = loopback_runtime();
+    let master = ch::start_master();
+    let program = env!("CARGO_BIN_EXE_test-containerizer").to_string();
+    let slave = Slave::start_mesos(master.create_detector(), move |flags| {
+        flags.isolation = "external".to_string();
+        flags.containerizer_path = Some(program);
+    })
+    .expect("the agent starts");
+    let sched = MockScheduler::new();
+    let driver = ch::driver(&sched, &master);
+    let offers = ch::start_and_await_offers(&driver, &sched);
+    let resources = mesos::Resources::from(offers[0].resources.clone());
+    let (cpus, mem) = (
+        resources.cpus().expect("cpus"),
+        resources.mem().expect("mem"),
+    );
+
+    let task = command_task(&offers[0], "1");
+    let starting = sched.status_update.future();
+    let running = sched.status_update.future();
+    driver.launch_tasks(
+        vec![offers[0].id.clone()],
+        vec![task.clone()],
+        Filters::default(),
+    );
+    assert_eq!(TaskState::TaskStarting, await_ready(&starting).state());
+    assert_eq!(TaskState::TaskRunning, await_ready(&running).state());
+
+    // The monitor's view: `/monitor/statistics` asks the program for usage.
+    let entries = get_json(slave.pid.upid(), "monitor/statistics");
+    let statistics = &entries[0]["statistics"];
+    // The limits are the task's and its command executor's resources.
+    let cpus_limit = statistics["cpus_limit"].as_f64().expect("cpus_limit");
+    let mem_limit = statistics["mem_limit_bytes"]
+        .as_u64()
+        .expect("mem_limit_bytes");
+    assert!(cpus_limit >= cpus, "{cpus_limit} < {cpus}");
+    assert!(mem_limit >= mem.bytes(), "{mem_limit} < {}", mem.bytes());
+    assert!(statistics["mem_rss_bytes"].as_u64().expect("rss") >= 1024);
+
+    let killed = sched.status_update.future();
+    driver.kill_task(task.task_id.clone());
+    assert_eq!(TaskState::TaskKilled, await_ready(&killed).state());
+    ch::stop(&driver);
+}

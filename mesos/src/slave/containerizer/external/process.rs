@@ -39,8 +39,13 @@ struct Container {
     termination: Promise<Option<ContainerTermination>>,
     /// `destroy` was asked for.
     destroying: bool,
+    /// The program's `destroy` returned.
+    destroyed: bool,
     /// The program's `destroy` failed: why.
     destroy_error: Option<String>,
+    /// What `wait` gave, kept while the program's `destroy` still runs:
+    /// a destroyed container ends once both are done.
+    waited: Option<Result<Bytes, String>>,
     /// The resources of the last `update`.
     resources: Resources,
 }
@@ -53,7 +58,9 @@ impl Container {
             waiting: None,
             termination: Promise::new(),
             destroying: false,
+            destroyed: false,
             destroy_error: None,
+            waited: None,
             resources: Resources::default(),
         }
     }
@@ -305,7 +312,8 @@ impl ExternalContainerizerProcess {
         let Some(container) = self.containers.get_mut(container_id) else {
             return;
         };
-        if container.waiting.is_some() || !container.termination.future().is_pending() {
+        let waited = container.waiting.is_some() || container.waited.is_some();
+        if waited || !container.termination.future().is_pending() {
             return;
         }
         let wait = Wait {
@@ -335,8 +343,22 @@ impl ExternalContainerizerProcess {
         });
     }
 
-    /// The `wait` invocation ended: the container is gone.
+    /// The `wait` invocation ended: the container is gone, once the
+    /// program's `destroy` (if asked for) has returned too.
     fn waited(&mut self, container_id: &ContainerId, result: Result<Bytes, String>) {
+        let Some(container) = self.containers.get_mut(container_id) else {
+            return;
+        };
+        container.waiting = None;
+        if container.destroying && !container.destroyed {
+            container.waited = Some(result);
+            return;
+        }
+        self.finish(container_id, result);
+    }
+
+    /// Completes the container with `wait`'s result and forgets it.
+    fn finish(&mut self, container_id: &ContainerId, result: Result<Bytes, String>) {
         let Some(container) = self.containers.remove(container_id) else {
             return;
         };
@@ -443,6 +465,7 @@ impl ExternalContainerizerProcess {
         let Some(container) = self.containers.get_mut(container_id) else {
             return;
         };
+        container.destroyed = true;
         if let Err(e) = result {
             tracing::error!(
                 "Destroy of container '{}' failed: {}",
@@ -454,7 +477,9 @@ impl ExternalContainerizerProcess {
                 container_id.value, e
             ));
         }
-        if let Some(pid) = container.waiting {
+        if let Some(waited) = container.waited.take() {
+            self.finish(container_id, waited);
+        } else if let Some(pid) = container.waiting {
             invoke::kill(pid);
         }
     }
