@@ -9,6 +9,10 @@
 //!
 //! Unlike libprocess, which polls forever, the reaper only keeps a timer
 //! while it has pids to watch, so an idle runtime has no timer pending.
+//! Where the kernel can say when a process ends (a pidfd, Linux 5.3), the
+//! reaper also looks at that pid as soon as it ends, instead of up to a
+//! poll interval later: a launch that waits for a short-lived helper
+//! program (the external containerizer's) does not wait 100 ms for it.
 
 use std::collections::HashMap;
 
@@ -75,12 +79,51 @@ impl ReaperProcess {
         }
         let promise = Promise::new();
         let future = promise.future();
-        self.promises.entry(pid).or_default().push(promise);
+        let promises = self.promises.entry(pid).or_default();
+        promises.push(promise);
+        if promises.len() == 1 {
+            self.watch(pid);
+        }
         if !self.polling {
             self.polling = true;
             self.schedule();
         }
         future
+    }
+
+    /// Looks at `pid` once the kernel says it ended; polling stays the
+    /// way for what a pidfd cannot watch.
+    fn watch(&self, pid: i32) {
+        let Some(process) = rustix::process::Pid::from_raw(pid) else {
+            return;
+        };
+        let Ok(fd) = rustix::process::pidfd_open(process, rustix::process::PidfdFlags::empty())
+        else {
+            return;
+        };
+        let reaper = self.self_pid();
+        crate::io::poll(&fd, crate::io::READ).on_any(move |_| {
+            drop(fd);
+            dispatch(&reaper, move |reaper| reaper.look_at(pid));
+        });
+    }
+
+    /// Completes `pid`'s promises if it has ended.
+    fn look_at(&mut self, pid: i32) {
+        if !self.promises.contains_key(&pid) {
+            return;
+        }
+        let outcome = match look(pid) {
+            Look::Running => return,
+            Look::Exited(status) => Ok(status),
+            Look::Error(message) => Err(message),
+        };
+        for promise in self.promises.remove(&pid).unwrap_or_default() {
+            match &outcome {
+                Ok(status) => promise.set(*status),
+                Err(message) => promise.fail(message.clone()),
+            };
+        }
     }
 
     fn schedule(&self) {
@@ -90,17 +133,7 @@ impl ReaperProcess {
     fn poll(&mut self) {
         let pids: Vec<i32> = self.promises.keys().copied().collect();
         for pid in pids {
-            let outcome = match look(pid) {
-                Look::Running => continue,
-                Look::Exited(status) => Ok(status),
-                Look::Error(message) => Err(message),
-            };
-            for promise in self.promises.remove(&pid).unwrap_or_default() {
-                match &outcome {
-                    Ok(status) => promise.set(*status),
-                    Err(message) => promise.fail(message.clone()),
-                };
-            }
+            self.look_at(pid);
         }
         self.polling = !self.promises.is_empty();
         if self.polling {
