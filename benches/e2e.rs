@@ -222,6 +222,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn summary(mut latencies: Vec<Duration>) -> String {
+    if latencies.is_empty() {
+        return "no tasks (filtered out)".to_string();
+    }
     latencies.sort();
     format!(
         "p50 {:.1} ms, p99 {:.1} ms over {} tasks",

@@ -28,16 +28,17 @@ fn execute(cluster: &Cluster, name: &str, command: &str, extra: &[&str]) -> Outp
         .expect("mesos-execute runs")
 }
 
-/// The Python example, when this machine has Python 3.
-fn python_program() -> Option<String> {
+/// The Python example `name`, when this machine has Python 3.
+fn python_program(name: &str) -> Option<String> {
     let found = Command::new("python3").arg("--version").output();
     if !found.is_ok_and(|output| output.status.success()) {
         eprintln!("python3 is not installed: skipping the Python example");
         return None;
     }
     Some(format!(
-        "{}/examples/python/test_containerizer.py",
-        env!("CARGO_MANIFEST_DIR")
+        "{}/examples/python/{}",
+        env!("CARGO_MANIFEST_DIR"),
+        name
     ))
 }
 
@@ -61,7 +62,7 @@ fn a_task_runs_to_finished_through_the_example_program() {
 
 #[test]
 fn a_task_runs_to_finished_through_the_python_program() {
-    let Some(program) = python_program() else {
+    let Some(program) = python_program("test_containerizer.py") else {
         return;
     };
     let cluster = external(&program);
@@ -69,6 +70,35 @@ fn a_task_runs_to_finished_through_the_python_program() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{}", stdout);
     assert!(stdout.contains("Received status update TASK_FINISHED for task 'hello'"));
+}
+
+/// The README's few-line program.
+#[test]
+fn tasks_run_through_the_tiny_program() {
+    let Some(program) = python_program("tiny_containerizer.py") else {
+        return;
+    };
+    let cluster = external(&program);
+    let output = execute(&cluster, "hello", "echo hello", &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stdout);
+    assert!(stdout.contains("Received status update TASK_FINISHED for task 'hello'"));
+    let output = execute(&cluster, "three", "exit 3", &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{}", stdout);
+    assert!(
+        stdout.contains("  message: 'Command exited with status 3'"),
+        "{}",
+        stdout
+    );
+    // A task killed mid-run: the program destroys its executor.
+    let output = execute(&cluster, "sleeper", "sleep 1000", &["--kill_after=1secs"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("Received status update TASK_KILLED for task 'sleeper'"),
+        "{}",
+        stdout
+    );
 }
 
 #[test]
