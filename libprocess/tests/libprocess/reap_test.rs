@@ -125,6 +125,27 @@ fn gone_process_and_invalid_pid() {
     testing::await_failed(&reap(-1));
 }
 
+/// Not in the original: where the kernel has pidfds (Linux 5.3), a child
+/// is reaped as soon as it ends, with no poll: here the clock stays
+/// paused and never advances.
+#[test]
+fn child_reaped_when_it_ends() {
+    let _rt = testing::runtime();
+    Clock::pause();
+    let child = Command::new("sleep")
+        .arg("10")
+        .spawn()
+        .expect("sleep starts");
+    let pid = child.id() as i32;
+    let status = reap(pid);
+    Clock::settle();
+    assert!(status.is_pending());
+
+    kill(Pid::from_raw(pid), Signal::SIGKILL).expect("the child is killed");
+    testing::await_wtermsig_eq(libc_sigkill(), &status);
+    Clock::resume();
+}
+
 fn libc_sigkill() -> i32 {
     Signal::SIGKILL as i32
 }

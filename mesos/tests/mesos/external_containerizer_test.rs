@@ -186,6 +186,12 @@ fn each_command_round_trips() {
     assert_eq!(resources, Resources::from(message.resources));
     assert_eq!(sandbox, update.cwd);
     assert!(!update.env.contains_key("MESOS_DEFAULT_CONTAINER_IMAGE"));
+    // The same resources again: nothing changed, nothing to tell.
+    await_ready(
+        &f.containerizer
+            .update(&id, resources.clone(), BTreeMap::new()),
+    );
+    assert_eq!(1, f.ecp.calls("update").len());
 
     f.ecp.reply("usage", &statistics());
     assert_eq!(statistics(), await_ready(&f.containerizer.usage(&id)));

@@ -498,6 +498,11 @@ impl ExternalContainerizerProcess {
         let Some(container) = self.containers.get_mut(&container_id) else {
             return Future::failed(format!("Container '{}' not running", container_id.value));
         };
+        // The program hears of changes only: the agent asks again with the
+        // same resources when an executor subscribes.
+        if container.resources == resources {
+            return Future::ready(());
+        }
         container.resources = resources.clone();
         let update = Update {
             container_id: container_id.clone(),
