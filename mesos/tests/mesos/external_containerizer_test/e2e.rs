@@ -18,14 +18,26 @@ fn external(program: &str) -> Cluster {
     )
 }
 
-fn execute(cluster: &Cluster, name: &str, command: &str, extra: &[&str]) -> Output {
-    Command::new(bin("mesos-execute"))
+/// Runs `mesos-execute`: whether it exited 0, and what it printed.
+fn execute(cluster: &Cluster, name: &str, command: &str, extra: &[&str]) -> (bool, String) {
+    let output: Output = Command::new(bin("mesos-execute"))
         .arg(format!("--master={}", cluster.master_address))
         .arg(format!("--name={}", name))
         .arg(format!("--command={}", command))
         .args(extra)
         .output()
-        .expect("mesos-execute runs")
+        .expect("mesos-execute runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output.status.success(), stdout)
+}
+
+/// Runs `command` as task `name` and expects it to finish.
+fn assert_finishes(cluster: &Cluster, name: &str, command: &str) -> String {
+    let (success, stdout) = execute(cluster, name, command, &[]);
+    assert!(success, "{}", stdout);
+    let finished = format!("Received status update TASK_FINISHED for task '{}'", name);
+    assert!(stdout.contains(&finished), "{}", stdout);
+    stdout
 }
 
 /// The Python example `name`, when this machine has Python 3.
@@ -45,11 +57,8 @@ fn python_program(name: &str) -> Option<String> {
 #[test]
 fn a_task_runs_to_finished_through_the_example_program() {
     let cluster = external(&bin("test-containerizer"));
-    let output = execute(&cluster, "hello", "echo hello from the ecp", &[]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{}", stdout);
+    let stdout = assert_finishes(&cluster, "hello", "echo hello from the ecp");
     assert!(stdout.contains("Received status update TASK_RUNNING for task 'hello'"));
-    assert!(stdout.contains("Received status update TASK_FINISHED for task 'hello'"));
     // The command ran in its sandbox, with the executor's output there.
     let found = walk(cluster.work_dir.path())
         .into_iter()
@@ -66,10 +75,7 @@ fn a_task_runs_to_finished_through_the_python_program() {
         return;
     };
     let cluster = external(&program);
-    let output = execute(&cluster, "hello", "echo hello", &[]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{}", stdout);
-    assert!(stdout.contains("Received status update TASK_FINISHED for task 'hello'"));
+    assert_finishes(&cluster, "hello", "echo hello");
 }
 
 /// The README's few-line program.
@@ -79,21 +85,16 @@ fn tasks_run_through_the_tiny_program() {
         return;
     };
     let cluster = external(&program);
-    let output = execute(&cluster, "hello", "echo hello", &[]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{}", stdout);
-    assert!(stdout.contains("Received status update TASK_FINISHED for task 'hello'"));
-    let output = execute(&cluster, "three", "exit 3", &[]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(!output.status.success(), "{}", stdout);
+    assert_finishes(&cluster, "hello", "echo hello");
+    let (success, stdout) = execute(&cluster, "three", "exit 3", &[]);
+    assert!(!success, "{}", stdout);
     assert!(
         stdout.contains("  message: 'Command exited with status 3'"),
         "{}",
         stdout
     );
     // A task killed mid-run: the program destroys its executor.
-    let output = execute(&cluster, "sleeper", "sleep 1000", &["--kill_after=1secs"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let (_, stdout) = execute(&cluster, "sleeper", "sleep 1000", &["--kill_after=1secs"]);
     assert!(
         stdout.contains("Received status update TASK_KILLED for task 'sleeper'"),
         "{}",
@@ -104,9 +105,8 @@ fn tasks_run_through_the_tiny_program() {
 #[test]
 fn an_image_the_program_cannot_run_fails_the_task() {
     let cluster = external(&bin("test-containerizer"));
-    let output = execute(&cluster, "redis", "true", &["--docker_image=redis"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(!output.status.success(), "{}", stdout);
+    let (success, stdout) = execute(&cluster, "redis", "true", &["--docker_image=redis"]);
+    assert!(!success, "{}", stdout);
     assert!(
         stdout.contains("Received status update TASK_FAILED for task 'redis'"),
         "{}",
@@ -114,8 +114,7 @@ fn an_image_the_program_cannot_run_fails_the_task() {
     );
     assert!(stdout.contains("cannot run image 'redis'"), "{}", stdout);
     // The agent lives on: the next task runs.
-    let output = execute(&cluster, "after", "true", &[]);
-    assert!(output.status.success());
+    assert_finishes(&cluster, "after", "true");
 }
 
 #[test]

@@ -296,13 +296,27 @@ impl ExternalContainerizerProcess {
         &mut self,
         container_id: ContainerId,
     ) -> Future<Option<ContainerTermination>> {
+        // Only once `launch` returned 0: a failed launch ends with destroy.
+        self.once_launched(container_id, false, |p, id| p.start_wait(id))
+    }
+
+    /// The container's termination; `then` runs on the process once its
+    /// `launch` has returned (succeeded, unless `even_failed`).
+    fn once_launched(
+        &mut self,
+        container_id: ContainerId,
+        even_failed: bool,
+        then: impl FnOnce(&mut Self, &ContainerId) + Send + 'static,
+    ) -> Future<Option<ContainerTermination>> {
         let Some(container) = self.containers.get(&container_id) else {
             return Future::ready(None);
         };
         let termination = container.termination.future();
         let me = self.self_pid();
-        container.launched.on_ready(move |()| {
-            dispatch(&me, move |p| p.start_wait(&container_id));
+        container.launched.on_any(move |launched| {
+            if even_failed || launched.is_ready() {
+                dispatch(&me, move |p| then(p, &container_id));
+            }
         });
         termination
     }
@@ -393,15 +407,7 @@ impl ExternalContainerizerProcess {
         &mut self,
         container_id: ContainerId,
     ) -> Future<Option<ContainerTermination>> {
-        let Some(container) = self.containers.get(&container_id) else {
-            return Future::ready(None);
-        };
-        let termination = container.termination.future();
-        let me = self.self_pid();
-        container.launched.on_any(move |_| {
-            dispatch(&me, move |p| p.start_destroy(&container_id));
-        });
-        termination
+        self.once_launched(container_id, true, |p, id| p.start_destroy(id))
     }
 
     /// Runs the program's `destroy` (once `launch` has returned), making
