@@ -4,8 +4,9 @@
 //! A container's `launch` invocation comes first: every other command for
 //! it waits on its `launched` future (MESOS-1251). One `wait` invocation at
 //! a time reaps the container; its `Termination` completes the container.
-//! `destroy` runs the program's `destroy`, then kills the pending `wait`
-//! invocation, which then completes the container. A failed launch keeps
+//! `destroy` runs the program's `destroy`; the pending `wait` invocation
+//! then returns how the container ended (or is killed a second later),
+//! which completes the container. A failed launch keeps
 //! the container until it is destroyed (the agent destroys it right away),
 //! so that the program hears `destroy` for it too; its termination comes
 //! then. Every invocation but `wait` has a time limit.
@@ -13,8 +14,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use bytes::Bytes;
-use libprocess::{await_all, dispatch, Future, Process, Promise, SelfPid};
+use libprocess::{await_all, delay, dispatch, Future, Process, Promise, SelfPid};
 use prost::Message;
+use stout::Duration;
 
 use super::invoke::{self, Command, Invoker, Sandbox};
 use super::{messages, record, Options};
@@ -25,6 +27,9 @@ use crate::slave::state::SlaveState;
 use crate::slave::{paths, ContainerConfig, ContainerTermination};
 use crate::task_status::Reason;
 use crate::{ContainerId, ContainerStatus, ResourceStatistics, TaskState};
+
+/// How long the program's `wait` has to return after its `destroy` did.
+const WAIT_GRACE: Duration = Duration::from_secs(1);
 
 /// One container the program runs for the agent.
 #[derive(Debug)]
@@ -486,6 +491,19 @@ impl ExternalContainerizerProcess {
         if let Some(waited) = container.waited.take() {
             self.finish(container_id, waited);
         } else if let Some(pid) = container.waiting {
+            // The program's `wait` returns once its `destroy` has killed
+            // the executor, with how it ended; one that does not is killed.
+            let container_id = container_id.clone();
+            delay(WAIT_GRACE, &self.self_pid(), move |p: &mut Self| {
+                p.unwait(&container_id, pid)
+            });
+        }
+    }
+
+    /// Kills the `wait` invocation `pid` if it still runs for the container.
+    fn unwait(&mut self, container_id: &ContainerId, pid: i32) {
+        let waiting = self.containers.get(container_id).and_then(|c| c.waiting);
+        if waiting == Some(pid) {
             invoke::kill(pid);
         }
     }
