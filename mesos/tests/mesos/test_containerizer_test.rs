@@ -605,30 +605,11 @@ fn recover_removes_a_container_whose_monitor_died() {
         stderr(&output)
     );
     assert!(!ecp.state_dir("orphan").exists());
-    // Its executor was killed: the signal is delivered at once, and the
-    // process ends (or lingers as a zombie) shortly after.
-    assert!(executor_ends(executor), "the orphaned executor still runs");
-}
-
-/// Whether process `pid` is gone or a zombie within a few seconds: the
-/// executor of a dead monitor is nobody's child here, so nothing else
-/// tells when it ended.
-fn executor_ends(pid: i32) -> bool {
-    for _ in 0..500 {
-        match std::fs::read_to_string(format!("/proc/{}/stat", pid)) {
-            Err(_) => return true,
-            Ok(stat)
-                if stat
-                    .rsplit(')')
-                    .next()
-                    .is_some_and(|rest| rest.trim_start().starts_with('Z')) =>
-            {
-                return true
-            }
-            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(10)),
-        }
-    }
-    false
+    // Its executor was killed. It is nobody's child here: libprocess'
+    // reaper reports it `None` once it is gone (or a zombie).
+    let _runtime = libprocess::testing::runtime();
+    let ended = libprocess::reap(executor);
+    assert_eq!(None, libprocess::testing::await_ready(&ended));
 }
 
 #[test]
