@@ -8,6 +8,7 @@ pub mod id;
 pub mod messages;
 pub mod protobuf_utils;
 pub mod recordio;
+pub(crate) mod resource_gauges;
 pub mod resource_quantities;
 pub mod resources;
 pub mod roles;

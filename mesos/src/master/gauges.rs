@@ -5,11 +5,9 @@
 use libprocess::{Clock, SelfPid};
 
 use super::Master;
+use crate::common::resource_gauges;
 use crate::value::Scalar;
 use crate::TaskState;
-
-/// The scalar resources whose totals and use the master publishes.
-const RESOURCES: [&str; 4] = ["cpus", "gpus", "mem", "disk"];
 
 /// The gauges that do not depend on a resource.
 const GAUGES: &[&str] = &[
@@ -39,12 +37,7 @@ const GAUGES: &[&str] = &[
 /// `_used`, `_percent` and their `_revocable_` forms.
 pub(super) fn gauge_names() -> Vec<String> {
     let mut names: Vec<String> = GAUGES.iter().map(|name| name.to_string()).collect();
-    for resource in RESOURCES {
-        for kind in ["total", "used", "percent"] {
-            names.push(format!("master/{resource}_{kind}"));
-            names.push(format!("master/{resource}_revocable_{kind}"));
-        }
-    }
+    names.extend(resource_gauges::names("master/"));
     names
 }
 
@@ -52,16 +45,6 @@ pub(super) fn gauge_names() -> Vec<String> {
 struct Amounts {
     total: f64,
     used: f64,
-}
-
-impl Amounts {
-    fn percent(&self) -> f64 {
-        if self.total == 0.0 {
-            0.0
-        } else {
-            self.used / self.total
-        }
-    }
 }
 
 impl Master {
@@ -111,23 +94,9 @@ impl Master {
     /// totals over registered agents (the non-revocable total as the
     /// agents declared it, as Mesos does), use by tasks and executors.
     fn resource_gauge(&self, name: &str) -> Option<f64> {
-        let rest = name.strip_prefix("master/")?;
-        let (resource, kind) = RESOURCES.iter().find_map(|resource| {
-            rest.strip_prefix(resource)
-                .and_then(|kind| kind.strip_prefix('_'))
-                .map(|kind| (*resource, kind))
-        })?;
-        let (revocable, kind) = match kind.strip_prefix("revocable_") {
-            Some(kind) => (true, kind),
-            None => (false, kind),
-        };
-        let amounts = self.resource_amounts(resource, revocable);
-        match kind {
-            "total" => Some(amounts.total),
-            "used" => Some(amounts.used),
-            "percent" => Some(amounts.percent()),
-            _ => None,
-        }
+        let gauge = resource_gauges::parse(name.strip_prefix("master/")?)?;
+        let amounts = self.resource_amounts(gauge.resource, gauge.revocable);
+        Some(gauge.value(amounts.total, amounts.used))
     }
 
     fn resource_amounts(&self, resource: &str, revocable: bool) -> Amounts {

@@ -4,14 +4,12 @@
 
 use libprocess::Clock;
 
+use crate::common::resource_gauges;
 use crate::slave::executor::ExecutorState;
 use crate::slave::metrics::COUNTERS;
 use crate::slave::slave::{Slave, SlaveState};
 use crate::value::Scalar;
 use crate::{Resources, TaskState};
-
-/// The scalar resources whose totals and use the agent publishes.
-const RESOURCES: [&str; 4] = ["cpus", "gpus", "mem", "disk"];
 
 /// The gauges read from the agent's state, without `slave/`.
 const GAUGES: [&str; 11] = [
@@ -36,12 +34,7 @@ pub(crate) fn names() -> Vec<String> {
         .chain(GAUGES.iter())
         .map(|name| name.to_string())
         .collect();
-    for resource in RESOURCES {
-        for kind in ["total", "used", "percent"] {
-            names.push(format!("{resource}_{kind}"));
-            names.push(format!("{resource}_revocable_{kind}"));
-        }
-    }
+    names.extend(resource_gauges::names(""));
     names
 }
 
@@ -109,15 +102,8 @@ impl Slave {
     /// total as the agent declares it (no revocable resources without
     /// oversubscription), use by the frameworks' executors and tasks.
     fn resource_gauge(&self, name: &str) -> Option<f64> {
-        let (resource, kind) = RESOURCES.iter().find_map(|resource| {
-            name.strip_prefix(resource)
-                .and_then(|kind| kind.strip_prefix('_'))
-                .map(|kind| (*resource, kind))
-        })?;
-        let (revocable, kind) = match kind.strip_prefix("revocable_") {
-            Some(kind) => (true, kind),
-            None => (false, kind),
-        };
+        let gauge = resource_gauges::parse(name)?;
+        let resource = gauge.resource;
         let scalar =
             |resources: &Resources| resources.get::<Scalar>(resource).map_or(0.0, |s| s.value);
         let declared = Resources::from(self.info.resources.as_slice());
@@ -130,7 +116,7 @@ impl Slave {
                 used += Resources::from(task.resources.as_slice());
             }
         }
-        let (total, used) = if revocable {
+        let (total, used) = if gauge.revocable {
             (scalar(&declared.revocable()), scalar(&used.revocable()))
         } else {
             (
@@ -138,11 +124,6 @@ impl Slave {
                 scalar(&used.non_revocable()),
             )
         };
-        match kind {
-            "total" => Some(total),
-            "used" => Some(used),
-            "percent" => Some(if total == 0.0 { 0.0 } else { used / total }),
-            _ => None,
-        }
+        Some(gauge.value(total, used))
     }
 }
