@@ -77,9 +77,10 @@ pub(super) struct Sandbox {
 /// What every invocation shares: the program and the agent's directories.
 #[derive(Clone, Debug)]
 pub(super) struct Invoker {
-    pub(super) path: String,
-    pub(super) work_dir: String,
-    pub(super) launcher_dir: String,
+    path: String,
+    /// The agent's environment with `MESOS_LIBEXEC_DIRECTORY` and
+    /// `MESOS_WORK_DIRECTORY`, read once: every invocation starts from it.
+    environment: BTreeMap<String, String>,
 }
 
 /// A running invocation.
@@ -104,6 +105,17 @@ struct Stderr {
 }
 
 impl Invoker {
+    /// An invoker of `path` for an agent with these directories.
+    pub(super) fn new(path: &str, work_dir: &str, launcher_dir: &str) -> Invoker {
+        let mut environment = stout::os::environment();
+        environment.insert("MESOS_LIBEXEC_DIRECTORY".into(), launcher_dir.to_string());
+        environment.insert("MESOS_WORK_DIRECTORY".into(), work_dir.to_string());
+        Invoker {
+            path: path.to_string(),
+            environment,
+        }
+    }
+
     /// Starts `command` with `input` (a framed record) on stdin, in
     /// `sandbox` if given, with the agent's environment plus
     /// `MESOS_LIBEXEC_DIRECTORY`, `MESOS_WORK_DIRECTORY` and `environment`.
@@ -120,9 +132,7 @@ impl Invoker {
             tracing::debug!("directory: {}", sandbox.directory);
         }
 
-        let mut env = stout::os::environment();
-        env.insert("MESOS_LIBEXEC_DIRECTORY".into(), self.launcher_dir.clone());
-        env.insert("MESOS_WORK_DIRECTORY".into(), self.work_dir.clone());
+        let mut env = self.environment.clone();
         env.extend(environment);
 
         let stderr = Stderr::open(sandbox)?;

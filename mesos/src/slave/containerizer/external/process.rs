@@ -92,11 +92,7 @@ fn decode<M: Message + Default>(payload: Bytes, what: &str) -> Result<M, String>
 
 impl ExternalContainerizerProcess {
     pub(super) fn new(options: Options) -> ExternalContainerizerProcess {
-        let invoker = Invoker {
-            path: options.path.clone(),
-            work_dir: options.work_dir.clone(),
-            launcher_dir: options.launcher_dir.clone(),
-        };
+        let invoker = Invoker::new(&options.path, &options.work_dir, &options.launcher_dir);
         ExternalContainerizerProcess {
             options,
             invoker,
