@@ -4,9 +4,9 @@
 //! A process scheduled by the process a worker is running goes to that
 //! worker's next slot instead of the shared queue: it runs on the same
 //! thread right after, with no lock and no wake-up, which is what makes
-//! request/response between two processes fast. The slot is used a
-//! bounded number of times in a row, so other runnable processes keep
-//! their turn.
+//! request/response between two processes fast. While other processes
+//! wait in the shared queue, the slot is used a bounded number of times
+//! in a row, so they keep their turn.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -19,7 +19,8 @@ use crate::cell::Cell;
 use crate::random::Random;
 use crate::runtime::Inner;
 
-/// How many times in a row a worker may run its next slot.
+/// How many times in a row a worker may run its next slot while other
+/// processes wait in the shared queue.
 const NEXT_LIMIT: usize = 32;
 
 #[derive(Default)]
@@ -228,6 +229,17 @@ impl Scheduler {
                 match next {
                     Some(next) if streak < NEXT_LIMIT => {
                         streak += 1;
+                        cell = next;
+                    }
+                    // The streak is over only if another process waits
+                    // for its turn: handing a ping-pong pair to another
+                    // worker for nothing costs a wake-up and a thread
+                    // switch every NEXT_LIMIT events.
+                    Some(next)
+                        if !inner.shutdown.load(Ordering::SeqCst)
+                            && self.state.lock().runnable.is_empty() =>
+                    {
+                        streak = 0;
                         cell = next;
                     }
                     Some(next) => {
