@@ -59,6 +59,17 @@ pub(crate) struct Queued {
 }
 
 impl Queued {
+    /// A message from `from` (its reference is not kept).
+    #[inline(always)]
+    pub(crate) fn from_sender(name: Cow<'static, str>, from: &UPID, body: Bytes) -> Queued {
+        Queued {
+            name,
+            from: from.raw_id().clone(),
+            from_address: from.address(),
+            body,
+        }
+    }
+
     #[inline]
     pub(crate) fn new(message: Message) -> Queued {
         let Message {

@@ -670,12 +670,26 @@ fn sender() -> UPID {
 
 /// Sends a message from the current process (from the empty UPID outside
 /// any process).
+#[inline]
 pub fn send(
     to: &UPID,
     name: impl Into<std::borrow::Cow<'static, str>>,
     body: impl Into<bytes::Bytes>,
 ) {
-    post(&sender(), to, name, body);
+    if to.is_empty() {
+        return;
+    }
+    let (name, body) = (name.into(), body.into());
+    Inner::with(|inner| match inner.lookup(to) {
+        Some(cell) => {
+            let queued = CURRENT_PROCESS.with(|c| match &*c.borrow() {
+                Some(current) => Queued::from_sender(name, &current.pid, body),
+                None => Queued::from_sender(name, &UPID::empty(), body),
+            });
+            inner.deliver(&cell, Event::Message(queued));
+        }
+        None => route_elsewhere(inner, to, message(name, sender(), to, body)),
+    });
 }
 
 /// Sends a message with an explicit sender (libprocess' `post(from, ...)`).
@@ -689,13 +703,30 @@ pub fn post(
     if to.is_empty() {
         return;
     }
-    let message = Message {
-        name: name.into(),
-        from: from.detached(),
+    let (name, body) = (name.into(), body.into());
+    Inner::with(|inner| match inner.lookup(to) {
+        // A local receiver gets the queued form straight away: building
+        // the whole `Message` (two more UPIDs) first showed in profiles.
+        Some(cell) => {
+            let queued = Queued::from_sender(name, from, body);
+            inner.deliver(&cell, Event::Message(queued));
+        }
+        None => route_elsewhere(inner, to, message(name, from.detached(), to, body)),
+    });
+}
+
+fn message(
+    name: std::borrow::Cow<'static, str>,
+    from: UPID,
+    to: &UPID,
+    body: bytes::Bytes,
+) -> Message {
+    Message {
+        name,
+        from,
         to: to.detached(),
-        body: body.into(),
-    };
-    Inner::with(|inner| route(inner, to, message));
+        body,
+    }
 }
 
 /// Links the current process to `to`: when `to` terminates (or, remotely,
