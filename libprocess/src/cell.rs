@@ -50,6 +50,8 @@ pub(crate) struct Cell {
     body: Mutex<Body>,
     /// A terminate was injected: drop every event ahead of it.
     inject: AtomicBool,
+    /// Set by `close`: the process has terminated (read without a lock).
+    closed: AtomicBool,
     /// The process' logical time while the clock is paused.
     time: Mutex<Option<Time>>,
     /// Whether the runtime drops the process once it terminates; else
@@ -86,6 +88,7 @@ impl Cell {
                 pending: VecDeque::new(),
             }),
             inject: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
             time: Mutex::new(time),
             managed,
             terminated: Mutex::new(false),
@@ -163,6 +166,12 @@ impl Cell {
 
     pub(crate) fn is_terminated(&self) -> bool {
         self.mailbox.lock().terminated
+    }
+
+    /// Whether `close` has run (it may be running: then its mailbox
+    /// refuses events already).
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
     }
 
     /// The logical time while paused: the cell's own, or `initial`.
@@ -297,6 +306,7 @@ impl Cell {
         let leftovers = {
             let mut mailbox = self.mailbox.lock();
             mailbox.terminated = true;
+            self.closed.store(true, Ordering::Release);
             std::mem::take(&mut mailbox.events)
         };
         drop(leftovers);

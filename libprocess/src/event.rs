@@ -70,6 +70,16 @@ impl Queued {
         }
     }
 
+    /// The message again, for a receiver outside this runtime.
+    pub(crate) fn into_message(self, to: &UPID) -> Message {
+        Message {
+            name: self.name,
+            from: UPID::from_parts(self.from, self.from_address),
+            to: to.detached(),
+            body: self.body,
+        }
+    }
+
     #[inline]
     pub(crate) fn new(message: Message) -> Queued {
         let Message {

@@ -24,6 +24,7 @@ use crate::scheduler::Scheduler;
 use crate::{Address, PID, UPID};
 
 mod builder;
+mod recent;
 
 pub use builder::Builder;
 
@@ -282,8 +283,10 @@ impl Inner {
     pub(crate) fn lookup(&self, pid: &UPID) -> Option<Arc<Cell>> {
         if let Some(cell) = pid.reference.as_ref().and_then(Weak::upgrade) {
             // A UPID handed out by another runtime in this OS process names
-            // a process that is remote to this one.
-            if std::ptr::eq(cell.runtime.as_ptr(), self) {
+            // a process that is remote to this one. A terminated process
+            // (a worker may still remember it) gives way to the table,
+            // where a newer process may have its id.
+            if std::ptr::eq(cell.runtime.as_ptr(), self) && !cell.is_closed() {
                 return Some(cell);
             }
         }
@@ -299,6 +302,22 @@ impl Inner {
     pub(crate) fn deliver(self: &Arc<Inner>, cell: &Arc<Cell>, event: Event) -> bool {
         self.keep_time(cell);
         self.queued(cell, cell.enqueue(event))
+    }
+
+    /// [`Inner::deliver`] that hands the event back when the process has
+    /// terminated.
+    #[inline(always)]
+    #[allow(clippy::result_large_err)]
+    pub(crate) fn deliver_enqueued(
+        self: &Arc<Inner>,
+        cell: &Arc<Cell>,
+        event: Event,
+    ) -> Result<(), Event> {
+        self.keep_time(cell);
+        if cell.enqueue(event)? {
+            self.schedule(cell.clone());
+        }
+        Ok(())
     }
 
     /// While the clock is paused, moves `cell`'s logical time up to the
@@ -509,7 +528,9 @@ impl Inner {
 
 fn worker(inner: Arc<Inner>) {
     let _enter = enter_inner(inner.clone());
+    recent::enable(&inner);
     inner.scheduler.work(&inner);
+    recent::disable();
 }
 
 /// Routes a message: to a local process directly, otherwise over the
@@ -642,10 +663,11 @@ pub fn wait(pid: impl AsRef<UPID>, timeout: Option<stout::Duration>) -> bool {
     let Some(cell) = Inner::with(|inner| inner.lookup(pid)) else {
         // A PID from `spawn` whose process is gone has terminated (and been
         // cleaned up); any other unknown pid is an error, as in libprocess.
+        // A worker may still remember the terminated process.
         return pid
             .reference
             .as_ref()
-            .is_some_and(|cell| cell.strong_count() == 0);
+            .is_some_and(|cell| cell.upgrade().is_none_or(|cell| cell.is_closed()));
     };
     if current_cell().is_some_and(|current| Arc::ptr_eq(&current, &cell)) {
         tracing::error!(%pid, "DEADLOCK DETECTED: a process is waiting for itself");
@@ -660,14 +682,6 @@ pub fn self_pid() -> UPID {
     current_cell().map_or_else(UPID::empty, |cell| cell.self_pid())
 }
 
-/// The current process' pid without its reference, or the empty UPID.
-fn sender() -> UPID {
-    CURRENT_PROCESS.with(|c| match &*c.borrow() {
-        Some(cell) => cell.pid.clone(),
-        None => UPID::empty(),
-    })
-}
-
 /// Sends a message from the current process (from the empty UPID outside
 /// any process).
 #[inline]
@@ -680,16 +694,11 @@ pub fn send(
         return;
     }
     let (name, body) = (name.into(), body.into());
-    Inner::with(|inner| match inner.lookup(to) {
-        Some(cell) => {
-            let queued = CURRENT_PROCESS.with(|c| match &*c.borrow() {
-                Some(current) => Queued::from_sender(name, &current.pid, body),
-                None => Queued::from_sender(name, &UPID::empty(), body),
-            });
-            inner.deliver(&cell, Event::Message(queued));
-        }
-        None => route_elsewhere(inner, to, message(name, sender(), to, body)),
+    let queued = CURRENT_PROCESS.with(|c| match &*c.borrow() {
+        Some(current) => Queued::from_sender(name, &current.pid, body),
+        None => Queued::from_sender(name, &UPID::empty(), body),
     });
+    Inner::with(|inner| deliver_message(inner, to, queued));
 }
 
 /// Sends a message with an explicit sender (libprocess' `post(from, ...)`).
@@ -703,29 +712,35 @@ pub fn post(
     if to.is_empty() {
         return;
     }
-    let (name, body) = (name.into(), body.into());
-    Inner::with(|inner| match inner.lookup(to) {
-        // A local receiver gets the queued form straight away: building
-        // the whole `Message` (two more UPIDs) first showed in profiles.
-        Some(cell) => {
-            let queued = Queued::from_sender(name, from, body);
-            inner.deliver(&cell, Event::Message(queued));
-        }
-        None => route_elsewhere(inner, to, message(name, from.detached(), to, body)),
-    });
+    let queued = Queued::from_sender(name.into(), from, body.into());
+    Inner::with(|inner| deliver_message(inner, to, queued));
 }
 
-fn message(
-    name: std::borrow::Cow<'static, str>,
-    from: UPID,
-    to: &UPID,
-    body: bytes::Bytes,
-) -> Message {
-    Message {
-        name,
-        from,
-        to: to.detached(),
-        body,
+/// Queues a message for `to`: a receiver this worker remembers first,
+/// then a local process, else over the network or the transport. A local
+/// receiver gets the queued form straight away: building the whole
+/// `Message` (two more UPIDs) first showed in profiles.
+#[inline(always)]
+fn deliver_message(inner: &Arc<Inner>, to: &UPID, queued: Queued) {
+    if let Err(event) = recent::deliver(inner, to, Event::Message(queued)) {
+        deliver_looked_up(inner, to, event);
+    }
+}
+
+/// [`deliver_message`] for a receiver the worker does not remember.
+#[inline(never)]
+fn deliver_looked_up(inner: &Arc<Inner>, to: &UPID, event: Event) {
+    match inner.lookup(to) {
+        Some(cell) => {
+            if inner.deliver(&cell, event) {
+                recent::remember(inner, cell);
+            }
+        }
+        None => {
+            if let Event::Message(queued) = event {
+                route_elsewhere(inner, to, queued.into_message(to));
+            }
+        }
     }
 }
 
