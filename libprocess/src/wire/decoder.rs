@@ -357,7 +357,15 @@ pub(super) fn decode_chunks(
                     return Ok(false);
                 }
                 let n = (*remaining).min(buffer.len());
-                body.extend_from_slice(&buffer.split_to(n));
+                if body.is_empty() && n == *remaining {
+                    // A first chunk that arrived whole (a message's body,
+                    // usually) shares the read buffer instead of being
+                    // copied into a new allocation.
+                    *body = buffer.split_to(n);
+                } else {
+                    body.extend_from_slice(&buffer[..n]);
+                    buffer.advance(n);
+                }
                 *remaining -= n;
                 if *remaining == 0 {
                     *chunk = Chunk::DataEnd;

@@ -128,6 +128,28 @@ fn decodes_our_own_encoding_byte_by_byte() {
 }
 
 #[test]
+fn decodes_a_body_of_several_chunks_however_it_is_split() {
+    // The first chunk of a body, when it arrives whole, shares the read
+    // buffer; the chunks after it are appended to it.
+    let request: &[u8] = b"POST /master/m HTTP/1.1\r\n\
+Libprocess-From: scheduler(1)@127.0.0.1:35557\r\n\
+Transfer-Encoding: chunked\r\n\
+\r\n\
+3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n";
+    let twice: Vec<u8> = [request, request].concat();
+    for split in 0..=twice.len() {
+        let mut decoder = RequestDecoder::default();
+        let mut requests = decoder.decode(&twice[..split]).expect("decodes");
+        requests.extend(decoder.decode(&twice[split..]).expect("decodes"));
+        assert_eq!(requests.len(), 2, "split at {}", split);
+        for request in requests {
+            let message = parse_message(request, local()).expect("a message");
+            assert_eq!(&message.body[..], b"abcdefg", "split at {}", split);
+        }
+    }
+}
+
+#[test]
 fn accepts_http10_messages_without_user_agent() {
     let mut decoder = RequestDecoder::default();
     let requests = decoder.decode(HTTP10).expect("decodes");
