@@ -4,6 +4,8 @@
 //! in plain text and over TLS (`libprocess_tls`, both processes with
 //! `LIBPROCESS_SSL_ENABLED`), beside a raw baseline in the same run:
 //! length-prefixed frames over one TCP connection with batched writes.
+//! With `CPP_LIBPROCESS_PEER` set, the round trip also runs against C++
+//! libprocess' `peer` (`cpp_peer`).
 
 mod common;
 
@@ -184,15 +186,29 @@ fn transport(c: &mut Criterion, name: &str, environment: &[(String, String)]) {
     });
     drop(group);
 
+    round_trips(c, name, &me, &echo, &waiting, &pongs, &target);
+}
+
+/// The round-trip run named `name`: `me` (a `Receiver`) pings `echo`,
+/// and pings again on each pong, [`ROUND_TRIPS`] times.
+fn round_trips(
+    c: &mut Criterion,
+    name: &str,
+    me: &UPID,
+    echo: &UPID,
+    waiting: &Arc<Mutex<Option<Promise<()>>>>,
+    pongs: &Arc<Mutex<u64>>,
+    target: &Arc<Mutex<u64>>,
+) {
     let mut group = common::group(c, "transport/round_trip", Some(ROUND_TRIPS));
     group.bench_function(name, |b| {
         b.iter_custom(|iterations| {
             total(iterations, || {
                 *pongs.lock() = 0;
                 *target.lock() = ROUND_TRIPS;
-                let done = wait_for(&waiting);
+                let done = wait_for(waiting);
                 let start = Instant::now();
-                post(&me, &echo, "ping", Bytes::from_static(BODY));
+                post(me, echo, "ping", Bytes::from_static(BODY));
                 assert!(
                     done.wait_for(stout::Duration::from_secs(60)),
                     "all answered"
@@ -202,6 +218,49 @@ fn transport(c: &mut Criterion, name: &str, environment: &[(String, String)]) {
         })
     });
     drop(group);
+}
+
+/// The round trip with C++ libprocess' own `peer serve` as the other side
+/// (its `linkee` answers `ping` with `pong`, echoing the body), when
+/// `CPP_LIBPROCESS_PEER` names that program (built by
+/// `../shared/tools/cpp-libprocess/build.sh`): our side is the same, so
+/// beside `libprocess` it compares the two runtimes' serving side.
+fn cpp_peer_transport(c: &mut Criterion) {
+    let Ok(program) = std::env::var("CPP_LIBPROCESS_PEER") else {
+        return;
+    };
+    let mut child = Command::new(program)
+        .arg("serve")
+        .env("LIBPROCESS_IP", "127.0.0.1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        // It logs every ping; the same write per message is in the figure.
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the C++ peer starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().expect("piped"))
+        .read_line(&mut line)
+        .expect("the C++ peer prints its UPID");
+    let echo: UPID = line.trim().parse().expect("a UPID");
+    let runtime = Runtime::builder()
+        .workers(common::cores())
+        .listen("127.0.0.1:0".parse().expect("an address"))
+        .build();
+    let _enter = runtime.enter();
+    let waiting = Arc::new(Mutex::new(None));
+    let pongs = Arc::new(Mutex::new(0));
+    let target = Arc::new(Mutex::new(0));
+    let receiver = spawn(Receiver {
+        waiting: waiting.clone(),
+        pongs: pongs.clone(),
+        target: target.clone(),
+        echo: echo.clone(),
+    });
+    let me = receiver.upid().clone();
+    round_trips(c, "cpp_peer", &me, &echo, &waiting, &pongs, &target);
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// The time of `iterations` runs of `once`, each timing its own work
@@ -269,6 +328,7 @@ criterion_group!(
     benches,
     libprocess_transport,
     libprocess_tls_transport,
+    cpp_peer_transport,
     raw_transport
 );
 criterion_main!(benches);
