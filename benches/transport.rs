@@ -27,27 +27,39 @@ const ROUND_TRIPS: u64 = 1_000;
 /// The payload of every message and frame.
 const BODY: &[u8] = &[b'x'; 64];
 
-/// A `bench-peer` and the address it serves.
+/// A peer program, and the first line it printed: where it serves.
 struct Peer {
     child: Child,
-    address: SocketAddrV4,
+    line: String,
 }
 
 impl Peer {
-    fn start(mode: &str, environment: &[(String, String)]) -> Peer {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bench-peer"))
-            .arg(mode)
-            .envs(environment.iter().map(|(k, v)| (k, v)))
+    fn start(command: &mut Command) -> Peer {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .expect("bench-peer starts");
+            .expect("the peer starts");
         let mut line = String::new();
         BufReader::new(child.stdout.as_mut().expect("piped"))
             .read_line(&mut line)
-            .expect("bench-peer prints its address");
-        let address = line.trim().parse().expect("an address");
-        Peer { child, address }
+            .expect("the peer prints where it serves");
+        let line = line.trim().to_string();
+        Peer { child, line }
+    }
+
+    /// A `bench-peer` in `mode`.
+    fn bench_peer(mode: &str, environment: &[(String, String)]) -> Peer {
+        Peer::start(
+            Command::new(env!("CARGO_BIN_EXE_bench-peer"))
+                .arg(mode)
+                .envs(environment.iter().map(|(k, v)| (k, v))),
+        )
+    }
+
+    /// The address a `bench-peer` serves.
+    fn address(&self) -> SocketAddrV4 {
+        self.line.parse().expect("an address")
     }
 }
 
@@ -93,6 +105,45 @@ fn wait_for(waiting: &Arc<Mutex<Option<Promise<()>>>>) -> libprocess::Future<()>
     future
 }
 
+/// Our side: a runtime listening on loopback, and a `Receiver` that pings
+/// `echo` and hears of the peer's answers.
+struct Client {
+    runtime: Runtime,
+    me: UPID,
+    waiting: Arc<Mutex<Option<Promise<()>>>>,
+    pongs: Arc<Mutex<u64>>,
+    target: Arc<Mutex<u64>>,
+}
+
+impl Client {
+    fn start(ssl: libprocess::ssl::Flags, echo: &UPID) -> Client {
+        let runtime = Runtime::builder()
+            .workers(common::cores())
+            .listen("127.0.0.1:0".parse().expect("an address"))
+            .ssl(ssl)
+            .build();
+        let _enter = runtime.enter();
+        let waiting = Arc::new(Mutex::new(None));
+        let pongs = Arc::new(Mutex::new(0));
+        let target = Arc::new(Mutex::new(0));
+        let receiver = spawn(Receiver {
+            waiting: waiting.clone(),
+            pongs: pongs.clone(),
+            target: target.clone(),
+            echo: echo.clone(),
+        });
+        let me = receiver.upid().clone();
+        drop(_enter);
+        Client {
+            runtime,
+            me,
+            waiting,
+            pongs,
+            target,
+        }
+    }
+}
+
 /// A self-signed certificate and key for both sides of the TLS runs.
 struct Certificate {
     dir: tempfile::TempDir,
@@ -135,7 +186,7 @@ fn libprocess_tls_transport(c: &mut Criterion) {
 /// The one-way and round-trip runs, named `name`, with both processes
 /// configured by `environment` (TLS settings, or none).
 fn transport(c: &mut Criterion, name: &str, environment: &[(String, String)]) {
-    let peer = Peer::start("libprocess", environment);
+    let peer = Peer::bench_peer("libprocess", environment);
     let ssl = libprocess::ssl::Flags::from_variables(|variable| {
         environment
             .iter()
@@ -143,27 +194,14 @@ fn transport(c: &mut Criterion, name: &str, environment: &[(String, String)]) {
             .map(|(_, v)| v.clone())
     })
     .expect("valid TLS settings");
-    let runtime = Runtime::builder()
-        .workers(common::cores())
-        .listen("127.0.0.1:0".parse().expect("an address"))
-        .ssl(ssl)
-        .build();
-    let _enter = runtime.enter();
-    let sink = UPID::new("sink", peer.address);
-    let echo = UPID::new("echo", peer.address);
-    let waiting = Arc::new(Mutex::new(None));
-    let pongs = Arc::new(Mutex::new(0));
-    let target = Arc::new(Mutex::new(0));
-    let receiver = spawn(Receiver {
-        waiting: waiting.clone(),
-        pongs: pongs.clone(),
-        target: target.clone(),
-        echo: echo.clone(),
-    });
-    let me = receiver.upid().clone();
+    let sink = UPID::new("sink", peer.address());
+    let echo = UPID::new("echo", peer.address());
+    let client = Client::start(ssl, &echo);
+    let _enter = client.runtime.enter();
+    let (me, waiting) = (&client.me, &client.waiting);
     // A persistent connection to the peer's address, as linked daemons.
-    let settled = wait_for(&waiting);
-    post(&me, &sink, "flush", Bytes::new());
+    let settled = wait_for(waiting);
+    post(me, &sink, "flush", Bytes::new());
     assert!(
         settled.wait_for(stout::Duration::from_secs(30)),
         "the sink answers"
@@ -173,12 +211,12 @@ fn transport(c: &mut Criterion, name: &str, environment: &[(String, String)]) {
     group.bench_function(name, |b| {
         b.iter_custom(|iterations| {
             total(iterations, || {
-                let done = wait_for(&waiting);
+                let done = wait_for(waiting);
                 let start = Instant::now();
                 for _ in 0..MESSAGES {
-                    post(&me, &sink, "m", Bytes::from_static(BODY));
+                    post(me, &sink, "m", Bytes::from_static(BODY));
                 }
-                post(&me, &sink, "flush", Bytes::new());
+                post(me, &sink, "flush", Bytes::new());
                 assert!(done.wait_for(stout::Duration::from_secs(60)), "all arrived");
                 start.elapsed()
             })
@@ -186,20 +224,19 @@ fn transport(c: &mut Criterion, name: &str, environment: &[(String, String)]) {
     });
     drop(group);
 
-    round_trips(c, name, &me, &echo, &waiting, &pongs, &target);
+    round_trips(c, name, &client, &echo);
 }
 
-/// The round-trip run named `name`: `me` (a `Receiver`) pings `echo`,
+/// The round-trip run named `name`: the client's receiver pings `echo`,
 /// and pings again on each pong, [`ROUND_TRIPS`] times.
-fn round_trips(
-    c: &mut Criterion,
-    name: &str,
-    me: &UPID,
-    echo: &UPID,
-    waiting: &Arc<Mutex<Option<Promise<()>>>>,
-    pongs: &Arc<Mutex<u64>>,
-    target: &Arc<Mutex<u64>>,
-) {
+fn round_trips(c: &mut Criterion, name: &str, client: &Client, echo: &UPID) {
+    let Client {
+        me,
+        waiting,
+        pongs,
+        target,
+        ..
+    } = client;
     let mut group = common::group(c, "transport/round_trip", Some(ROUND_TRIPS));
     group.bench_function(name, |b| {
         b.iter_custom(|iterations| {
@@ -229,38 +266,19 @@ fn cpp_peer_transport(c: &mut Criterion) {
     let Ok(program) = std::env::var("CPP_LIBPROCESS_PEER") else {
         return;
     };
-    let mut child = Command::new(program)
-        .arg("serve")
-        .env("LIBPROCESS_IP", "127.0.0.1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        // It logs every ping; the same write per message is in the figure.
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the C++ peer starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().expect("piped"))
-        .read_line(&mut line)
-        .expect("the C++ peer prints its UPID");
-    let echo: UPID = line.trim().parse().expect("a UPID");
-    let runtime = Runtime::builder()
-        .workers(common::cores())
-        .listen("127.0.0.1:0".parse().expect("an address"))
-        .build();
-    let _enter = runtime.enter();
-    let waiting = Arc::new(Mutex::new(None));
-    let pongs = Arc::new(Mutex::new(0));
-    let target = Arc::new(Mutex::new(0));
-    let receiver = spawn(Receiver {
-        waiting: waiting.clone(),
-        pongs: pongs.clone(),
-        target: target.clone(),
-        echo: echo.clone(),
-    });
-    let me = receiver.upid().clone();
-    round_trips(c, "cpp_peer", &me, &echo, &waiting, &pongs, &target);
-    let _ = child.kill();
-    let _ = child.wait();
+    let peer = Peer::start(
+        Command::new(program)
+            .arg("serve")
+            .env("LIBPROCESS_IP", "127.0.0.1")
+            // It logs every ping; the same write per message is in the
+            // figure.
+            .stderr(Stdio::null()),
+    );
+    let echo: UPID = peer.line.parse().expect("a UPID");
+    let plain = libprocess::ssl::Flags::from_variables(|_| None).expect("no TLS");
+    let client = Client::start(plain, &echo);
+    let _enter = client.runtime.enter();
+    round_trips(c, "cpp_peer", &client, &echo);
 }
 
 /// The time of `iterations` runs of `once`, each timing its own work
@@ -276,8 +294,8 @@ fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
 }
 
 fn raw_transport(c: &mut Criterion) {
-    let peer = Peer::start("raw", &[]);
-    let mut stream = TcpStream::connect(peer.address).expect("connects");
+    let peer = Peer::bench_peer("raw", &[]);
+    let mut stream = TcpStream::connect(peer.address()).expect("connects");
     stream.set_nodelay(true).expect("nodelay");
 
     let mut group = common::group(c, "transport/one_way", Some(MESSAGES));
