@@ -333,12 +333,23 @@ fn destroy_kills_the_process_tree() {
 fn usage_with_limits() {
     let _runtime = libprocess::testing::runtime();
     let f = fixture("posix/cpu,posix/mem");
+    let sandbox = f.sandbox("sandbox");
     let id = container_id();
-    let config = executor_config("sleep 1000", "cpus:1;mem:64", &f.sandbox("sandbox"));
+    // The usage is read once the shell has run: right after its exec, a
+    // process' resident set can still read 0 (the kernel folds its
+    // per-CPU counters in later).
+    let fifo = format!("{}/started", sandbox);
+    nix::unistd::mkfifo(fifo.as_str(), nix::sys::stat::Mode::S_IRWXU).expect("mkfifo");
+    let config = executor_config(
+        "echo started > started; sleep 1000",
+        "cpus:1;mem:64",
+        &sandbox,
+    );
     assert_eq!(
         await_ready(&start(&f.containerizer, &id, config, BTreeMap::new())),
         LaunchResult::Success
     );
+    assert_eq!(std::fs::read_to_string(&fifo).expect("fifo"), "started\n");
     let requests = Resources::parse("cpus:2;mem:128").expect("resources");
     let limits = BTreeMap::from([("cpus".to_string(), 3.0)]);
     await_ready(&f.containerizer.update(&id, requests, limits));
