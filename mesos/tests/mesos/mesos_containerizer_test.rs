@@ -275,6 +275,23 @@ fn launch_without_shell() {
     assert_eq!(stdout, "a;b\n");
 }
 
+/// A FIFO `started` in a sandbox, which a container's shell writes to
+/// once it runs (`echo started > started`): the test blocks on it.
+struct Started(String);
+
+impl Started {
+    fn new(sandbox: &str) -> Started {
+        let fifo = format!("{}/started", sandbox);
+        nix::unistd::mkfifo(fifo.as_str(), nix::sys::stat::Mode::S_IRWXU).expect("mkfifo");
+        Started(fifo)
+    }
+
+    /// Blocks until the shell has written to the FIFO.
+    fn wait(&self) {
+        assert_eq!(std::fs::read_to_string(&self.0).expect("fifo"), "started\n");
+    }
+}
+
 /// The pids of the processes whose parent is `pid`.
 fn children(pid: i32) -> Vec<i32> {
     stout::os::children(pid, true)
@@ -289,10 +306,8 @@ fn destroy_kills_the_process_tree() {
     let f = fixture("posix/cpu,posix/mem");
     let sandbox = f.sandbox("sandbox");
     let id = container_id();
-    // The shell says when both sleeps are forked, through a FIFO the
-    // test blocks on.
-    let fifo = format!("{}/started", sandbox);
-    nix::unistd::mkfifo(fifo.as_str(), nix::sys::stat::Mode::S_IRWXU).expect("mkfifo");
+    // The shell says when both sleeps are forked.
+    let started = Started::new(&sandbox);
     let config = executor_config(
         "sleep 1000 & sleep 1000 & echo started > started; wait",
         "cpus:1",
@@ -305,7 +320,7 @@ fn destroy_kills_the_process_tree() {
     let pid = await_ready(&f.containerizer.status(&id))
         .executor_pid
         .expect("a pid") as i32;
-    assert_eq!(std::fs::read_to_string(&fifo).expect("fifo"), "started\n");
+    started.wait();
     let tree = children(pid);
     assert_eq!(tree.len(), 2, "the two sleeps: {:?}", tree);
 
@@ -338,8 +353,7 @@ fn usage_with_limits() {
     // The usage is read once the shell has run: right after its exec, a
     // process' resident set can still read 0 (the kernel folds its
     // per-CPU counters in later).
-    let fifo = format!("{}/started", sandbox);
-    nix::unistd::mkfifo(fifo.as_str(), nix::sys::stat::Mode::S_IRWXU).expect("mkfifo");
+    let started = Started::new(&sandbox);
     let config = executor_config(
         "echo started > started; sleep 1000",
         "cpus:1;mem:64",
@@ -349,7 +363,7 @@ fn usage_with_limits() {
         await_ready(&start(&f.containerizer, &id, config, BTreeMap::new())),
         LaunchResult::Success
     );
-    assert_eq!(std::fs::read_to_string(&fifo).expect("fifo"), "started\n");
+    started.wait();
     let requests = Resources::parse("cpus:2;mem:128").expect("resources");
     let limits = BTreeMap::from([("cpus".to_string(), 3.0)]);
     await_ready(&f.containerizer.update(&id, requests, limits));
