@@ -63,11 +63,7 @@ fn non_child_process() {
 #[test]
 fn child_process() {
     let _rt = testing::runtime();
-    let child = Command::new("sleep")
-        .arg("10")
-        .spawn()
-        .expect("sleep starts");
-    let pid = child.id() as i32;
+    let pid = sleeping_child();
 
     let status = reap(pid);
 
@@ -132,11 +128,7 @@ fn gone_process_and_invalid_pid() {
 fn child_reaped_when_it_ends() {
     let _rt = testing::runtime();
     Clock::pause();
-    let child = Command::new("sleep")
-        .arg("10")
-        .spawn()
-        .expect("sleep starts");
-    let pid = child.id() as i32;
+    let pid = sleeping_child();
     let status = reap(pid);
     Clock::settle();
     assert!(status.is_pending());
@@ -144,6 +136,15 @@ fn child_reaped_when_it_ends() {
     kill(Pid::from_raw(pid), Signal::SIGKILL).expect("the child is killed");
     testing::await_wtermsig_eq(libc_sigkill(), &status);
     Clock::resume();
+}
+
+/// A child that sleeps for 10 s (not waited for by `Command`): its pid.
+fn sleeping_child() -> i32 {
+    let child = Command::new("sleep")
+        .arg("10")
+        .spawn()
+        .expect("sleep starts");
+    child.id() as i32
 }
 
 fn libc_sigkill() -> i32 {
