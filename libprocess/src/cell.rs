@@ -19,7 +19,6 @@ struct Mailbox {
     events: VecDeque<Event>,
     /// In the run queue or being run: a new event needs no scheduling.
     scheduled: bool,
-    terminated: bool,
 }
 
 struct Body {
@@ -50,7 +49,8 @@ pub(crate) struct Cell {
     body: Mutex<Body>,
     /// A terminate was injected: drop every event ahead of it.
     inject: AtomicBool,
-    /// Set by `close`: the process has terminated (read without a lock).
+    /// Set by `close`, under the mailbox lock: the process has terminated
+    /// and its mailbox refuses events. Read without the lock elsewhere.
     closed: AtomicBool,
     /// The process' logical time while the clock is paused.
     time: Mutex<Option<Time>>,
@@ -80,7 +80,6 @@ impl Cell {
                 events: VecDeque::new(),
                 // Spawning schedules the cell to run `initialize`.
                 scheduled: true,
-                terminated: false,
             })),
             body: Mutex::new(Body {
                 process: Some(process),
@@ -110,7 +109,7 @@ impl Cell {
     #[allow(clippy::result_large_err)]
     pub(crate) fn enqueue(&self, event: Event) -> Result<bool, Event> {
         let mut mailbox = self.mailbox.lock();
-        if mailbox.terminated {
+        if self.closed.load(Ordering::Relaxed) {
             return Err(event);
         }
         if let Event::Terminate { inject: true } = event {
@@ -127,7 +126,7 @@ impl Cell {
     /// terminate are not expected here.
     pub(crate) fn enqueue_all<I: Iterator<Item = Event>>(&self, events: I) -> Result<bool, I> {
         let mut mailbox = self.mailbox.lock();
-        if mailbox.terminated {
+        if self.closed.load(Ordering::Relaxed) {
             return Err(events);
         }
         mailbox.events.extend(events);
@@ -162,10 +161,6 @@ impl Cell {
     /// Whether this cell runs the process value at `process`.
     pub(crate) fn holds(&self, process: *const ()) -> bool {
         self.address == process as usize
-    }
-
-    pub(crate) fn is_terminated(&self) -> bool {
-        self.mailbox.lock().terminated
     }
 
     /// Whether `close` has run (it may be running: then its mailbox
@@ -305,7 +300,6 @@ impl Cell {
     pub(crate) fn close(&self) {
         let leftovers = {
             let mut mailbox = self.mailbox.lock();
-            mailbox.terminated = true;
             self.closed.store(true, Ordering::Release);
             std::mem::take(&mut mailbox.events)
         };

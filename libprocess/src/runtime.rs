@@ -300,8 +300,9 @@ impl Inner {
     /// of the receiver's. Returns whether it was queued.
     #[inline(always)]
     pub(crate) fn deliver(self: &Arc<Inner>, cell: &Arc<Cell>, event: Event) -> bool {
-        self.keep_time(cell);
-        self.queued(cell, cell.enqueue(event))
+        // Dropped outside the mailbox lock: dropping a dispatch may
+        // abandon a future whose callbacks send more events.
+        self.deliver_enqueued(cell, event).is_ok()
     }
 
     /// [`Inner::deliver`] that hands the event back when the process has
@@ -409,11 +410,11 @@ impl Inner {
 
     fn link(self: &Arc<Inner>, linker: &Arc<Cell>, to: &UPID, remote: RemoteConnection) {
         match self.lookup(to) {
-            Some(linkee) if !linkee.is_terminated() => {
+            Some(linkee) if !linkee.is_closed() => {
                 let mut links = self.links.lock();
                 // Checked again under the links lock: cleanup removes the
                 // entry under it, so a link can't slip in after cleanup.
-                if !linkee.is_terminated() {
+                if !linkee.is_closed() {
                     let linkers = links.entry(linkee.pid.raw_id().clone()).or_default();
                     // A set, as in libprocess: linking twice reports once.
                     if !linkers
