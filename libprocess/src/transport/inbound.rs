@@ -116,7 +116,16 @@ where
             break;
         };
         let now = Time::wall();
+        let parser = parser.get_or_insert_with(|| MessageParser::new(inner.address()));
         loop {
+            if let Some((message, keep_alive)) = decoder.next_message(parser) {
+                batch.push(&inner, message, now, &mut ready);
+                if !keep_alive {
+                    batch.deliver(&inner, now, &mut ready);
+                    break 'reading;
+                }
+                continue;
+            }
             // Chunked bodies of requests to processes (not messages) are
             // streamed: a route may take them as they come.
             let event = match decoder.next_event(|request| !wire::is_message(request)) {
@@ -170,7 +179,6 @@ where
                 },
             };
             let keep_alive = request.keep_alive();
-            let parser = parser.get_or_insert_with(|| MessageParser::new(inner.address()));
             if wire::is_message(&request) {
                 match parser.parse(request) {
                     Ok(message) => batch.push(&inner, message, now, &mut ready),

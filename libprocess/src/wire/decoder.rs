@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use bytes::{Buf, BytesMut};
 
 use super::request::contains_ignoring_case;
-use super::{percent_decode, Request, WireError};
+use super::{percent_decode, MessageParser, Request, WireError};
+use crate::Message;
 
 /// Bounds on what one request may take.
 #[derive(Clone, Copy, Debug)]
@@ -121,8 +122,9 @@ impl RequestDecoder {
     }
 
     /// Where the connection's bytes go, for reading straight into (then
+    /// [`RequestDecoder::next_message`] or
     /// [`RequestDecoder::next_request`] until `None`).
-    pub(crate) fn input(&mut self) -> &mut BytesMut {
+    pub fn input(&mut self) -> &mut BytesMut {
         &mut self.buffer
     }
 
@@ -133,6 +135,19 @@ impl RequestDecoder {
             return Err(WireError::new("decoder already failed"));
         }
         self.step().inspect_err(|_| self.failed = true)
+    }
+
+    /// A libprocess message whole at the front of the bytes so far, in
+    /// the shape every libprocess sends, read without building a
+    /// [`Request`], with whether the connection stays open after it.
+    /// `None` when [`RequestDecoder::next_request`] must read what is
+    /// there: it reads the same message the same way, or refuses what
+    /// this passes over.
+    pub fn next_message(&mut self, parser: &mut MessageParser) -> Option<(Message, bool)> {
+        if self.failed || self.partial.is_some() || self.streaming.is_some() {
+            return None;
+        }
+        super::quick::take_message(&mut self.buffer, &self.limits, parser)
     }
 
     /// Whether no request is partly read (a close now loses nothing).

@@ -5,6 +5,8 @@
 
 mod decoder;
 mod encoder;
+mod names;
+mod quick;
 mod request;
 mod response;
 
@@ -71,6 +73,7 @@ pub struct MessageParser {
     local: Address,
     from: Option<(Vec<u8>, UPID)>,
     to: Option<(Vec<u8>, UPID)>,
+    names: names::Names,
 }
 
 impl MessageParser {
@@ -80,6 +83,7 @@ impl MessageParser {
             local,
             from: None,
             to: None,
+            names: names::Names::default(),
         }
     }
 
@@ -92,8 +96,24 @@ impl MessageParser {
                     .header_bytes("User-Agent")
                     .and_then(|ua| ua.strip_prefix(b"libprocess/"))
             })
-            .unwrap_or_default()
-            .trim_ascii();
+            .unwrap_or_default();
+        let (from, to, name) = self.parts(from, request.path_bytes())?;
+        Ok(Message {
+            name,
+            from,
+            to,
+            body: request.into_body(),
+        })
+    }
+
+    /// The sender, receiver and name of a message from `from` (the
+    /// header's value, untrimmed) to `path`.
+    pub(super) fn parts(
+        &mut self,
+        from: &[u8],
+        path: &[u8],
+    ) -> Result<(UPID, UPID, Cow<'static, str>), WireError> {
+        let from = from.trim_ascii();
         let from = match &self.from {
             Some((text, upid)) if text == from => upid.clone(),
             _ => {
@@ -105,8 +125,7 @@ impl MessageParser {
                 upid
             }
         };
-        let path = request
-            .path_bytes()
+        let path = path
             .strip_prefix(b"/")
             .ok_or_else(|| WireError::new("Request URL path must start with '/'"))?;
         let (id, name) = match path.iter().position(|&b| b == b'/') {
@@ -124,14 +143,8 @@ impl MessageParser {
             }
         };
         let name = std::str::from_utf8(name)
-            .map_err(|_| WireError::new("Request URL path is not UTF-8"))?
-            .to_string();
-        Ok(Message {
-            name: Cow::Owned(name),
-            from,
-            to,
-            body: request.into_body(),
-        })
+            .map_err(|_| WireError::new("Request URL path is not UTF-8"))?;
+        Ok((from, to, self.names.get(name)))
     }
 }
 

@@ -33,4 +33,5 @@ mod subprocess_test;
 mod testing_test;
 mod time_series_test;
 mod transport_test;
+mod wire_quick_test;
 mod wire_test;
