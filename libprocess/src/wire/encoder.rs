@@ -1,11 +1,12 @@
 //! What libprocess writes: a message as an HTTP request, and the
 //! responses to requests.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 
 use bytes::{BufMut, Bytes, BytesMut};
 
-use crate::{Message, Time};
+use crate::{Message, Time, UPID};
 
 /// The `Host` header of an outgoing message. Mesos 0.22 to 1.11 send it
 /// empty; later versions send the destination address. Both are accepted
@@ -36,10 +37,12 @@ pub fn encode_message(message: &Message, out: &mut BytesMut) {
     // small message's encoding.
     out.put_u8(b'/');
     out.put_slice(message.name.as_bytes());
-    out.put_slice(b" HTTP/1.1\r\nUser-Agent: libprocess/");
-    put_upid(&message.from, out);
-    out.put_slice(b"\r\nLibprocess-From: ");
-    put_upid(&message.from, out);
+    with_upid_text(&message.from, |from| {
+        out.put_slice(b" HTTP/1.1\r\nUser-Agent: libprocess/");
+        out.put_slice(from);
+        out.put_slice(b"\r\nLibprocess-From: ");
+        out.put_slice(from);
+    });
     out.put_slice(b"\r\nConnection: Keep-Alive\r\nHost: ");
     out.put_slice(HOST.as_bytes());
     out.put_slice(b"\r\n");
@@ -60,8 +63,27 @@ pub(crate) fn encode_chunk(chunk: &[u8], out: &mut BytesMut) {
     out.put_slice(b"\r\n");
 }
 
+/// Calls `f` with `upid` as text. The last sender's text is kept per
+/// thread: a sender sends many messages in a row, and writing its
+/// address digit by digit took most of the time of encoding a message.
+fn with_upid_text(upid: &UPID, f: impl FnOnce(&[u8])) {
+    thread_local! {
+        static LAST: RefCell<(UPID, BytesMut)> = RefCell::new((UPID::default(), BytesMut::new()));
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        let (kept, text) = &mut *last;
+        if kept.id() != upid.id() || kept.address() != upid.address() || text.is_empty() {
+            text.clear();
+            put_upid(upid, text);
+            *kept = UPID::new(upid.id(), upid.address());
+        }
+        f(text);
+    })
+}
+
 /// `id@ip:port`, as `UPID`'s `Display` writes it.
-fn put_upid(upid: &crate::UPID, out: &mut BytesMut) {
+fn put_upid(upid: &UPID, out: &mut BytesMut) {
     out.put_slice(upid.id().as_bytes());
     out.put_u8(b'@');
     let address = upid.address();

@@ -290,9 +290,15 @@ fn one_parser_keeps_senders_and_receivers_apart() {
 
 #[test]
 fn encodes_addresses_and_chunk_sizes_as_text() {
+    // Senders that differ only in the id, the address or the port, and
+    // one seen again: each is written as itself.
     for (from, size) in [
         ("a@0.0.0.0:0", 1),
         ("scheduler(12)@255.10.0.9:65535", 300),
+        ("scheduler(12)@255.10.0.9:65534", 2),
+        ("scheduler(13)@255.10.0.9:65534", 2),
+        ("scheduler(13)@255.10.0.8:65534", 2),
+        ("a@0.0.0.0:0", 1),
         ("x@10.200.3.40:5050", 0xabcdef),
     ] {
         let message = Message {
