@@ -4,8 +4,8 @@
 //! in plain text and over TLS (`libprocess_tls`, both processes with
 //! `LIBPROCESS_SSL_ENABLED`), beside a raw baseline in the same run:
 //! length-prefixed frames over one TCP connection with batched writes.
-//! With `CPP_LIBPROCESS_PEER` set, the round trip also runs against C++
-//! libprocess' `peer` (`cpp_peer`).
+//! With `CPP_LIBPROCESS_BENCH_PEER` set, both also run against C++
+//! libprocess (`cpp_peer`, see `cpp_peer_transport`).
 
 mod common;
 
@@ -207,6 +207,14 @@ fn transport(c: &mut Criterion, name: &str, environment: &[(String, String)]) {
         "the sink answers"
     );
 
+    one_way(c, name, &client, &sink);
+    round_trips(c, name, &client, &echo);
+}
+
+/// The one-way run named `name`: the client posts [`MESSAGES`] to
+/// `sink`, then `flush`, and waits for its `done`.
+fn one_way(c: &mut Criterion, name: &str, client: &Client, sink: &UPID) {
+    let (me, waiting) = (&client.me, &client.waiting);
     let mut group = common::group(c, "transport/one_way", Some(MESSAGES));
     group.bench_function(name, |b| {
         b.iter_custom(|iterations| {
@@ -214,17 +222,15 @@ fn transport(c: &mut Criterion, name: &str, environment: &[(String, String)]) {
                 let done = wait_for(waiting);
                 let start = Instant::now();
                 for _ in 0..MESSAGES {
-                    post(me, &sink, "m", Bytes::from_static(BODY));
+                    post(me, sink, "m", Bytes::from_static(BODY));
                 }
-                post(me, &sink, "flush", Bytes::new());
+                post(me, sink, "flush", Bytes::new());
                 assert!(done.wait_for(stout::Duration::from_secs(60)), "all arrived");
                 start.elapsed()
             })
         })
     });
     drop(group);
-
-    round_trips(c, name, &client, &echo);
 }
 
 /// The round-trip run named `name`: the client's receiver pings `echo`,
@@ -257,27 +263,28 @@ fn round_trips(c: &mut Criterion, name: &str, client: &Client, echo: &UPID) {
     drop(group);
 }
 
-/// The round trip with C++ libprocess' own `peer serve` as the other side
-/// (its `linkee` answers `ping` with `pong`, echoing the body), when
-/// `CPP_LIBPROCESS_PEER` names that program (built by
-/// `../shared/tools/cpp-libprocess/build.sh`): our side is the same, so
-/// beside `libprocess` it compares the two runtimes' serving side.
+/// Both runs with C++ libprocess as the other side, when
+/// `CPP_LIBPROCESS_BENCH_PEER` names `benches/cpp/bench_peer.cpp` built by
+/// `benches/cpp-bench-peer.sh`: its `sink` and `echo` do what
+/// `bench-peer`'s do, so beside `libprocess` this compares the two
+/// runtimes' receiving and serving sides (the sending side is ours in
+/// both).
 fn cpp_peer_transport(c: &mut Criterion) {
-    let Ok(program) = std::env::var("CPP_LIBPROCESS_PEER") else {
+    let Ok(program) = std::env::var("CPP_LIBPROCESS_BENCH_PEER") else {
         return;
     };
     let peer = Peer::start(
         Command::new(program)
             .arg("serve")
             .env("LIBPROCESS_IP", "127.0.0.1")
-            // It logs every ping; the same write per message is in the
-            // figure.
-            .stderr(Stdio::null()),
+            .env("LIBPROCESS_NUM_WORKER_THREADS", "2"),
     );
-    let echo: UPID = peer.line.parse().expect("a UPID");
+    let sink = UPID::new("sink", peer.address());
+    let echo = UPID::new("echo", peer.address());
     let plain = libprocess::ssl::Flags::from_variables(|_| None).expect("no TLS");
     let client = Client::start(plain, &echo);
     let _enter = client.runtime.enter();
+    one_way(c, "cpp_peer", &client, &sink);
     round_trips(c, "cpp_peer", &client, &echo);
 }
 
