@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 
 use parking_lot::Mutex;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 
 /// How many distinct names are kept, at most.
 const MAX_NAMES: usize = 4096;
@@ -21,7 +21,7 @@ const MAX_NAME_LEN: usize = 256;
 /// How many names each reader remembers without taking the lock.
 const RECENT: usize = 8;
 
-static KEPT: Mutex<Option<FxHashMap<&'static str, ()>>> = Mutex::new(None);
+static KEPT: Mutex<Option<FxHashSet<&'static str>>> = Mutex::new(None);
 
 /// The names one connection's reader has met lately.
 #[derive(Debug, Default)]
@@ -57,8 +57,8 @@ fn keep(name: &str) -> Option<&'static str> {
         return None;
     }
     let mut kept = KEPT.lock();
-    let kept = kept.get_or_insert_with(FxHashMap::default);
-    if let Some((&name, ())) = kept.get_key_value(name) {
+    let kept = kept.get_or_insert_with(FxHashSet::default);
+    if let Some(&name) = kept.get(name) {
         return Some(name);
     }
     if kept.len() >= MAX_NAMES {
@@ -66,7 +66,7 @@ fn keep(name: &str) -> Option<&'static str> {
     }
     // Leaked on purpose, once per distinct name: bounded above.
     let name: &'static str = Box::leak(name.to_string().into_boxed_str());
-    kept.insert(name, ());
+    kept.insert(name);
     Some(name)
 }
 

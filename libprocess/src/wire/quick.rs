@@ -5,7 +5,8 @@
 //!
 //! Anything else, or anything in doubt, is left to the general decoder,
 //! so this path only ever accepts what the general one would accept, and
-//! reads it the same way (`wire_test` checks the two against each other).
+//! reads it the same way (`wire_quick_test` checks the two against each
+//! other).
 //! On the receiving side of a message stream, the general decoder's head
 //! parsing, header lookups and per-request allocations took about half of
 //! the reading thread's time.
