@@ -178,3 +178,50 @@ fn reads_as_the_general_decoder_whatever_byte_is_changed() {
         }
     }
 }
+
+/// A fixed-seed generator (xorshift), so that a failure replays.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+#[test]
+fn reads_as_the_general_decoder_after_random_changes() {
+    const BYTES: &[u8] = b" \t\r\n:;/?#%+0aAfg~\x00\x1f\x7f\x80\xff";
+    let mut random = Random(0x5eed_0f15);
+    for _ in 0..20_000 {
+        let message = ALL[random.below(ALL.len())];
+        let mut changed = message.to_vec();
+        // Up to four edits, from the end backwards so that each position
+        // is one of the original message's.
+        let mut positions: Vec<usize> = (0..1 + random.below(4))
+            .map(|_| random.below(message.len()))
+            .filter(|&at| !in_address(message, at))
+            .collect();
+        positions.sort_unstable();
+        positions.dedup();
+        for &at in positions.iter().rev() {
+            let byte = match random.below(2) {
+                0 => BYTES[random.below(BYTES.len())],
+                _ => random.below(256) as u8,
+            };
+            match random.below(3) {
+                0 => changed[at] = byte,
+                1 => changed.insert(at, byte),
+                _ => {
+                    changed.remove(at);
+                }
+            }
+        }
+        let second = ALL[random.below(ALL.len())];
+        let whole = [changed.as_slice(), second].concat();
+        let split = random.below(whole.len() + 1);
+        same(&[&whole[..split], &whole[split..]]);
+    }
+}
