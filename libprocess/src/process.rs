@@ -2,6 +2,7 @@
 
 use std::any::Any;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -93,7 +94,15 @@ impl RouteOptions {
 /// names it forwards to other processes (`delegate`), and its HTTP
 /// routes.
 pub struct Handlers<P> {
-    messages: HashMap<Cow<'static, str>, MessageHandler<P>, FxBuildHasher>,
+    /// Where each message name's handler is in `handlers`.
+    messages: HashMap<Cow<'static, str>, usize, FxBuildHasher>,
+    handlers: Vec<MessageHandler<P>>,
+    /// The last name found, when it is a `'static` string (its address
+    /// and length), and where its handler is: a process mostly gets the
+    /// same names over and over, and comparing addresses spares the
+    /// hashing and the string comparison (a `'static` string never moves
+    /// nor goes away, so equal addresses and lengths mean equal names).
+    last: Option<(usize, usize, usize)>,
     delegates: HashMap<Cow<'static, str>, UPID>,
     /// By name without the leading `/` (`route("/")` is `""`).
     routes: HashMap<String, Route<P>>,
@@ -103,6 +112,8 @@ impl<P> Handlers<P> {
     fn new() -> Handlers<P> {
         Handlers {
             messages: HashMap::default(),
+            handlers: Vec::new(),
+            last: None,
             delegates: HashMap::new(),
             routes: HashMap::new(),
         }
@@ -191,7 +202,35 @@ impl<P> Handlers<P> {
     where
         F: FnMut(&mut P, &Message) + Send + 'static,
     {
-        self.messages.insert(name.into(), Box::new(handler));
+        let handler: MessageHandler<P> = Box::new(handler);
+        match self.messages.entry(name.into()) {
+            Entry::Occupied(entry) => self.handlers[*entry.get()] = handler,
+            Entry::Vacant(entry) => {
+                entry.insert(self.handlers.len());
+                self.handlers.push(handler);
+            }
+        }
+    }
+
+    /// The handler of messages named `name`, if any.
+    // A `Cow`, not a `str`: whether the name is `'static` matters here.
+    #[allow(clippy::ptr_arg)]
+    fn message_handler(&mut self, name: &Cow<'static, str>) -> Option<&mut MessageHandler<P>> {
+        let index = match (name, self.last) {
+            (Cow::Borrowed(name), Some((address, len, index)))
+                if name.as_ptr() as usize == address && name.len() == len =>
+            {
+                index
+            }
+            _ => {
+                let index = *self.messages.get(name)?;
+                if let Cow::Borrowed(name) = name {
+                    self.last = Some((name.as_ptr() as usize, name.len(), index));
+                }
+                index
+            }
+        };
+        self.handlers.get_mut(index)
     }
 
     /// Forwards messages named `name` that have no handler to `to`,
@@ -397,7 +436,7 @@ impl<P: Process> AnyProcess for Slot<P> {
     fn serve(&mut self, event: Served) {
         match event {
             Served::Message(message) => {
-                if let Some(handler) = self.handlers.messages.get_mut(&message.name) {
+                if let Some(handler) = self.handlers.message_handler(&message.name) {
                     let serving = Serving::new(|| {
                         format!("message '{}' from {}", message.name, message.from)
                     });

@@ -298,6 +298,59 @@ fn handlers() {
     assert_eq!(count.count(), 1);
 }
 
+/// Records the handler each message reached; `done` completes `done`.
+struct Names {
+    reached: Arc<parking_lot::Mutex<Vec<&'static str>>>,
+    done: Option<Promise<()>>,
+}
+
+impl Process for Names {
+    fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+        let record = |name: &'static str| {
+            move |p: &mut Names, _: &UPID, _: &[u8]| p.reached.lock().push(name)
+        };
+        handlers.install("a", record("first a"));
+        // Installed again: the second handler replaces the first.
+        handlers.install("a", record("a"));
+        handlers.install(String::from("b"), record("b"));
+        handlers.install("done", |p: &mut Names, _, _| {
+            if let Some(done) = p.done.take() {
+                done.set(());
+            }
+        });
+    }
+}
+
+#[test]
+fn handlers_found_by_name_however_the_name_is_held() {
+    let _rt = testing::runtime();
+    let reached = Arc::new(parking_lot::Mutex::new(Vec::new()));
+    let done = Promise::new();
+    let finished = done.future();
+    let pid = spawn(Names {
+        reached: reached.clone(),
+        done: Some(done),
+    });
+    // Static and owned names, the same name from different strings, and
+    // a name with no handler in between.
+    let names: [std::borrow::Cow<'static, str>; 6] = [
+        "a".into(),
+        "b".into(),
+        String::from("a").into(),
+        "none".into(),
+        "a".into(),
+        String::from("b").into(),
+    ];
+    for name in names {
+        post(&UPID::empty(), pid.upid(), name, "");
+    }
+    post(&UPID::empty(), pid.upid(), "done", "");
+    testing::await_ready(&finished);
+    assert_eq!(*reached.lock(), ["a", "b", "a", "a", "b"]);
+    terminate(&pid, false);
+    wait(&pid, None);
+}
+
 #[test]
 fn expect() {
     let _rt = testing::runtime();
