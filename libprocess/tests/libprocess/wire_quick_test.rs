@@ -6,19 +6,14 @@
 use libprocess::wire::{is_message, MessageParser, Request, RequestDecoder};
 use libprocess::Message;
 
+use super::wire_test::REGISTER_REQUEST;
+
 fn local() -> libprocess::Address {
     "127.0.0.1:35557".parse().unwrap()
 }
 
 /// What libprocess 1.11 sends, with a body.
-const CHUNKED: &[u8] = b"POST /master/mesos.internal.RegisterFrameworkMessage HTTP/1.1\r\n\
-User-Agent: libprocess/scheduler(1)@127.0.0.1:35557\r\n\
-Libprocess-From: scheduler(1)@127.0.0.1:35557\r\n\
-Connection: Keep-Alive\r\n\
-Host: \r\n\
-Transfer-Encoding: chunked\r\n\
-\r\n\
-a\r\n0123456789\r\n0\r\n\r\n";
+const CHUNKED: &[u8] = REGISTER_REQUEST;
 
 /// Without a body.
 const EMPTY: &[u8] = b"POST /slave(1)/PING HTTP/1.1\r\n\

@@ -18,7 +18,7 @@ const REGISTER_BODY: &[u8] =
     b"\n\x1d\n\x04root\x12\x0cwire-capture!\x00\x00\x00\x00\x00\x00\x00\x00";
 
 /// What a Mesos scheduler driver sent the master (Mesos 1.11's empty Host).
-const REGISTER_REQUEST: &[u8] =
+pub(super) const REGISTER_REQUEST: &[u8] =
     b"POST /master/mesos.internal.RegisterFrameworkMessage HTTP/1.1\r\n\
 User-Agent: libprocess/scheduler(1)@127.0.0.1:35557\r\n\
 Libprocess-From: scheduler(1)@127.0.0.1:35557\r\n\
