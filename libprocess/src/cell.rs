@@ -8,7 +8,7 @@ use parking_lot::{Condvar, Mutex};
 
 use crate::event::{Event, EventRef, Served};
 use crate::process::AnyProcess;
-use crate::runtime::{Inner, CURRENT_PROCESS};
+use crate::runtime::{set_current_process, with_current_process, Inner};
 use crate::{Time, UPID};
 
 /// How many events a worker serves from one process before giving other
@@ -196,8 +196,9 @@ impl Cell {
     /// [`Cell::run`], serving at most `limit` events (a simulation serves
     /// one per turn, so that its seed orders every event).
     pub(crate) fn run_limited(self: &Arc<Cell>, runtime: &Arc<Inner>, limit: usize) -> bool {
-        let previous = CURRENT_PROCESS.with(|c| c.replace(Some(self.clone())));
-        let running = Running(previous);
+        // `self` outlives the run: it is what the thread's current
+        // process points to until `running` puts the previous one back.
+        let running = Running(set_current_process(self));
         let more = self.serve_batch(runtime, limit);
         running.done();
         more
@@ -349,24 +350,25 @@ impl Cell {
 
 /// Makes the cell current while it runs, and the previous one again after;
 /// a panic unwinding through it writes down the cell that panicked.
-struct Running(Option<Arc<Cell>>);
+/// Puts the previous current process back when a run ends.
+struct Running(*const Arc<Cell>);
 
 impl Running {
     #[inline(always)]
-    fn done(mut self) {
-        let previous = self.0.take();
-        CURRENT_PROCESS.with(|c| c.replace(previous));
+    fn done(self) {
+        set_current_process(self.0);
         std::mem::forget(self);
     }
 }
 
 impl Drop for Running {
-    /// Runs only while unwinding (`done` forgets it otherwise).
+    /// Runs only while unwinding (`done` forgets it otherwise); the
+    /// running cell is still alive then (the run's caller holds it).
     fn drop(&mut self) {
-        let previous = self.0.take();
-        if let Some(crashed) = CURRENT_PROCESS.with(|c| c.replace(previous)) {
+        if let Some(crashed) = with_current_process(|current| current.cloned()) {
             crate::fault::crashed_in(crashed);
         }
+        set_current_process(self.0);
     }
 }
 

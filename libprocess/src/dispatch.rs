@@ -303,7 +303,7 @@ pub trait SelfPid: Process {
 impl<P: Process> SelfPid for P {
     fn self_pid(&self) -> PID<P> {
         let me = self as *const P as *const ();
-        crate::runtime::CURRENT_PROCESS.with(|current| match &*current.borrow() {
+        crate::runtime::with_current_process(|current| match current {
             Some(cell) if cell.holds(me) => PID::from_upid(cell.self_pid()),
             _ => panic!(
                 "self_pid() called on a {} outside its own handlers",

@@ -31,8 +31,34 @@ pub use builder::Builder;
 thread_local! {
     /// The runtime of this thread: a worker's own, or the one entered.
     static CURRENT_RUNTIME: RefCell<Option<Arc<Inner>>> = const { RefCell::new(None) };
-    /// The process a worker is running (libprocess' `__process__`).
-    pub(crate) static CURRENT_PROCESS: RefCell<Option<Arc<Cell>>> = const { RefCell::new(None) };
+    /// The process a worker is running (libprocess' `__process__`): the
+    /// `Arc` that `Cell::run_limited` was called with, or null. A pointer
+    /// rather than a clone of the `Arc`: the clone and its drop were two
+    /// of the six atomic operations of running a process for one event.
+    static CURRENT_PROCESS: std::cell::Cell<*const Arc<Cell>> =
+        const { std::cell::Cell::new(std::ptr::null()) };
+}
+
+/// Calls `f` with the process running on this thread, if any.
+#[inline(always)]
+pub(crate) fn with_current_process<R>(f: impl FnOnce(Option<&Arc<Cell>>) -> R) -> R {
+    let current = CURRENT_PROCESS.with(|c| c.get());
+    #[allow(unsafe_code)]
+    // SAFETY: only `set_current_process` sets it, to the `&Arc<Cell>` that
+    // `Cell::run_limited` borrows for its whole run, and the pointer that
+    // was there before is put back before that borrow ends (on return, and
+    // while unwinding). So a non-null pointer is to a live `Arc`, which
+    // outlives `f` (a nested run only replaces the pointer for a while).
+    // It never leaves this thread.
+    f(unsafe { current.as_ref() })
+}
+
+/// Makes `current` (or none) the process running on this thread, and
+/// returns the one before; see [`with_current_process`] for what the
+/// caller keeps alive.
+#[inline(always)]
+pub(crate) fn set_current_process(current: *const Arc<Cell>) -> *const Arc<Cell> {
+    CURRENT_PROCESS.with(|c| c.replace(current))
 }
 
 /// An instance of libprocess: processes, worker threads, a clock and (with
@@ -580,7 +606,7 @@ pub(crate) fn enter_inner(inner: Arc<Inner>) -> EnterGuard {
 
 /// The running process' cell, if the current thread is running one.
 pub(crate) fn current_cell() -> Option<Arc<Cell>> {
-    CURRENT_PROCESS.with(|c| c.borrow().clone())
+    with_current_process(|current| current.cloned())
 }
 
 /// Spawns `process` under a generated id (`<prefix>(N)`); the runtime owns
@@ -695,7 +721,7 @@ pub fn send(
         return;
     }
     let (name, body) = (name.into(), body.into());
-    let queued = CURRENT_PROCESS.with(|c| match &*c.borrow() {
+    let queued = with_current_process(|current| match current {
         Some(current) => Queued::from_sender(name, &current.pid, body),
         None => Queued::from_sender(name, &UPID::empty(), body),
     });
