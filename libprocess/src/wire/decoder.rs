@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use bytes::{Buf, BytesMut};
 
-use super::request::contains_ignoring_case;
+use super::request::{content_length, is_chunked};
 use super::{percent_decode, MessageParser, Request, WireError};
 use crate::Message;
 
@@ -306,14 +306,13 @@ impl RequestDecoder {
         };
         let chunked = request
             .header_bytes("Transfer-Encoding")
-            .is_some_and(|te| contains_ignoring_case(te, b"chunked"));
+            .is_some_and(is_chunked);
         let body = if chunked {
             Body::Chunked(Chunk::Size)
         } else {
-            let length = match request.header("Content-Length") {
-                Some(value) => value
-                    .parse::<usize>()
-                    .map_err(|_| WireError::new("malformed Content-Length"))?,
+            let length = match request.header_bytes("Content-Length") {
+                Some(value) => content_length(value)
+                    .ok_or_else(|| WireError::new("malformed Content-Length"))?,
                 None => 0,
             };
             if length > self.limits.body {

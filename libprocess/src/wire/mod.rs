@@ -49,11 +49,15 @@ impl std::error::Error for WireError {}
 /// Whether `request` is a libprocess message: a `POST` with a
 /// `libprocess/` User-Agent or a `Libprocess-From` header.
 pub fn is_message(request: &Request) -> bool {
-    request.method_bytes() == b"POST"
-        && (request
-            .header_bytes("User-Agent")
-            .is_some_and(|ua| ua.starts_with(b"libprocess/"))
-            || request.header_bytes("Libprocess-From").is_some())
+    request.method_bytes() == b"POST" && sender_header(request).is_some()
+}
+
+/// [`request::message_sender`] of `request`'s headers.
+fn sender_header(request: &Request) -> Option<&[u8]> {
+    request::message_sender(
+        request.header_bytes("Libprocess-From"),
+        request.header_bytes("User-Agent"),
+    )
 }
 
 /// The message `request` carries, addressed to the process named by the
@@ -89,14 +93,7 @@ impl MessageParser {
 
     /// See [`parse_message`].
     pub fn parse(&mut self, request: Request) -> Result<Message, WireError> {
-        let from = request
-            .header_bytes("Libprocess-From")
-            .or_else(|| {
-                request
-                    .header_bytes("User-Agent")
-                    .and_then(|ua| ua.strip_prefix(b"libprocess/"))
-            })
-            .unwrap_or_default();
+        let from = sender_header(&request).unwrap_or_default();
         let (from, to, name) = self.parts(from, request.path_bytes())?;
         Ok(Message {
             name,

@@ -14,7 +14,7 @@
 use bytes::{Buf, BytesMut};
 
 use super::decoder::Limits;
-use super::request::contains_ignoring_case;
+use super::request::{content_length, is_chunked, keeps_alive, message_sender};
 use super::MessageParser;
 use crate::Message;
 
@@ -62,20 +62,13 @@ pub(super) fn take_message(
         *slot = Some(value);
     }
     let head_end = at + 2;
-    let from = match (seen.from, seen.user_agent) {
-        (Some(from), _) => from,
-        (None, Some(agent)) if agent.starts_with(b"libprocess/") => &agent[b"libprocess/".len()..],
-        // Not a message: an HTTP request.
-        (None, _) => return None,
-    };
-    let chunked = seen
-        .transfer_encoding
-        .is_some_and(|te| contains_ignoring_case(te, b"chunked"));
-    let body = if chunked {
+    // None: not a message, an HTTP request.
+    let from = message_sender(seen.from, seen.user_agent)?;
+    let body = if seen.transfer_encoding.is_some_and(is_chunked) {
         chunked_body(&bytes[head_end..], limits.body)?
     } else {
         let length = match seen.content_length {
-            Some(value) => std::str::from_utf8(value).ok()?.parse::<usize>().ok()?,
+            Some(value) => content_length(value)?,
             None => 0,
         };
         if length > limits.body || bytes.len() - head_end < length {
@@ -87,13 +80,7 @@ pub(super) fn take_message(
             end: length,
         }
     };
-    let keep_alive = {
-        let connection = seen.connection.unwrap_or_default();
-        match minor_version {
-            0 => contains_ignoring_case(connection, b"keep-alive"),
-            _ => !contains_ignoring_case(connection, b"close"),
-        }
-    };
+    let keep_alive = keeps_alive(minor_version, seen.connection.unwrap_or_default());
     // A malformed target is the general decoder's to answer.
     let (from, to, name) = parser.parts(from, path).ok()?;
     buffer.advance(head_end + body.start);

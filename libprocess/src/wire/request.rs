@@ -122,12 +122,43 @@ impl Request {
     /// Whether the connection stays open after the response: HTTP/1.1
     /// unless `Connection: close`, HTTP/1.0 only with `Keep-Alive`.
     pub fn keep_alive(&self) -> bool {
-        let connection = self.header_bytes("Connection").unwrap_or_default();
-        match self.minor_version {
-            0 => contains_ignoring_case(connection, b"keep-alive"),
-            _ => !contains_ignoring_case(connection, b"close"),
-        }
+        keeps_alive(
+            self.minor_version,
+            self.header_bytes("Connection").unwrap_or_default(),
+        )
     }
+}
+
+// What a request's headers mean, for the general decoder and the
+// message fast path (`quick`) alike: each rule is written once.
+
+/// Whether the connection stays open after a request of HTTP/1.`minor`
+/// with this `Connection` value (see [`Request::keep_alive`]).
+pub(super) fn keeps_alive(minor: u8, connection: &[u8]) -> bool {
+    match minor {
+        0 => contains_ignoring_case(connection, b"keep-alive"),
+        _ => !contains_ignoring_case(connection, b"close"),
+    }
+}
+
+/// The sender a libprocess message names (untrimmed): its
+/// `Libprocess-From`, else what follows `libprocess/` in its
+/// `User-Agent`; `None` when the request is no message.
+pub(super) fn message_sender<'a>(
+    from: Option<&'a [u8]>,
+    user_agent: Option<&'a [u8]>,
+) -> Option<&'a [u8]> {
+    from.or_else(|| user_agent.and_then(|ua| ua.strip_prefix(b"libprocess/")))
+}
+
+/// Whether a `Transfer-Encoding` value makes the body chunked.
+pub(super) fn is_chunked(transfer_encoding: &[u8]) -> bool {
+    contains_ignoring_case(transfer_encoding, b"chunked")
+}
+
+/// A `Content-Length` value, if well formed.
+pub(super) fn content_length(value: &[u8]) -> Option<usize> {
+    std::str::from_utf8(value).ok()?.parse().ok()
 }
 
 impl fmt::Debug for Request {
@@ -143,7 +174,7 @@ impl fmt::Debug for Request {
 }
 
 /// Whether `needle` occurs in `haystack`, ignoring ASCII case.
-pub(super) fn contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
+fn contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
     haystack
         .windows(needle.len())
         .any(|window| window.eq_ignore_ascii_case(needle))
