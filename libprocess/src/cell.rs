@@ -350,7 +350,6 @@ impl Cell {
 
 /// Makes the cell current while it runs, and the previous one again after;
 /// a panic unwinding through it writes down the cell that panicked.
-/// Puts the previous current process back when a run ends.
 struct Running(*const Arc<Cell>);
 
 impl Running {
