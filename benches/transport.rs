@@ -27,10 +27,10 @@ const ROUND_TRIPS: u64 = 1_000;
 /// The payload of every message and frame.
 const BODY: &[u8] = &[b'x'; 64];
 
-/// A peer program, and the first line it printed: where it serves.
+/// A peer program, and the address it printed first: where it serves.
 struct Peer {
     child: Child,
-    line: String,
+    address: SocketAddrV4,
 }
 
 impl Peer {
@@ -44,8 +44,8 @@ impl Peer {
         BufReader::new(child.stdout.as_mut().expect("piped"))
             .read_line(&mut line)
             .expect("the peer prints where it serves");
-        let line = line.trim().to_string();
-        Peer { child, line }
+        let address = line.trim().parse().expect("an address");
+        Peer { child, address }
     }
 
     /// A `bench-peer` in `mode`.
@@ -55,11 +55,6 @@ impl Peer {
                 .arg(mode)
                 .envs(environment.iter().map(|(k, v)| (k, v))),
         )
-    }
-
-    /// The address a `bench-peer` serves.
-    fn address(&self) -> SocketAddrV4 {
-        self.line.parse().expect("an address")
     }
 }
 
@@ -194,8 +189,14 @@ fn transport(c: &mut Criterion, name: &str, environment: &[(String, String)]) {
             .map(|(_, v)| v.clone())
     })
     .expect("valid TLS settings");
-    let sink = UPID::new("sink", peer.address());
-    let echo = UPID::new("echo", peer.address());
+    against(c, name, &peer, ssl);
+}
+
+/// The one-way and round-trip runs, named `name`, against `peer`'s
+/// `sink` and `echo`.
+fn against(c: &mut Criterion, name: &str, peer: &Peer, ssl: libprocess::ssl::Flags) {
+    let sink = UPID::new("sink", peer.address);
+    let echo = UPID::new("echo", peer.address);
     let client = Client::start(ssl, &echo);
     let _enter = client.runtime.enter();
     let (me, waiting) = (&client.me, &client.waiting);
@@ -279,13 +280,8 @@ fn cpp_peer_transport(c: &mut Criterion) {
             .env("LIBPROCESS_IP", "127.0.0.1")
             .env("LIBPROCESS_NUM_WORKER_THREADS", "2"),
     );
-    let sink = UPID::new("sink", peer.address());
-    let echo = UPID::new("echo", peer.address());
     let plain = libprocess::ssl::Flags::from_variables(|_| None).expect("no TLS");
-    let client = Client::start(plain, &echo);
-    let _enter = client.runtime.enter();
-    one_way(c, "cpp_peer", &client, &sink);
-    round_trips(c, "cpp_peer", &client, &echo);
+    against(c, "cpp_peer", &peer, plain);
 }
 
 /// The time of `iterations` runs of `once`, each timing its own work
@@ -302,7 +298,7 @@ fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
 
 fn raw_transport(c: &mut Criterion) {
     let peer = Peer::bench_peer("raw", &[]);
-    let mut stream = TcpStream::connect(peer.address()).expect("connects");
+    let mut stream = TcpStream::connect(peer.address).expect("connects");
     stream.set_nodelay(true).expect("nodelay");
 
     let mut group = common::group(c, "transport/one_way", Some(MESSAGES));
