@@ -701,7 +701,34 @@ pub fn wait(pid: impl AsRef<UPID>, timeout: Option<stout::Duration>) -> bool {
         return false;
     }
     crate::scheduler::before_blocking();
-    cell.wait(timeout.and_then(|t| t.to_std()))
+    let timeout = timeout.and_then(|t| t.to_std());
+    if current_cell().is_none() {
+        return cell.wait(timeout);
+    }
+    // A handler (or a drop in one) waiting on a worker: once the runtime
+    // shuts down, its other workers stop and the process waited for may
+    // never run, so the wait gives up then; the runtime closes what is
+    // left once this worker returns. Checked between slices of waiting.
+    let deadline = timeout.map(|t| std::time::Instant::now() + t);
+    loop {
+        if cell
+            .runtime
+            .upgrade()
+            .is_none_or(|runtime| runtime.shutdown.load(Ordering::SeqCst))
+        {
+            return cell.is_closed();
+        }
+        let slice = std::time::Duration::from_millis(100);
+        let slice = deadline.map_or(slice, |d| {
+            slice.min(d.saturating_duration_since(std::time::Instant::now()))
+        });
+        if cell.wait(Some(slice)) {
+            return true;
+        }
+        if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            return false;
+        }
+    }
 }
 
 /// The current process' pid; the empty UPID outside any process.
