@@ -15,6 +15,25 @@ use crate::{Time, UPID};
 /// runnable processes a turn.
 const BATCH: usize = 256;
 
+/// Every this many events waiting in a mailbox, a sender asks whether the
+/// process waits in its own worker's next slot while another worker idles
+/// (see [`Enqueued::Crowded`]). A power of two.
+const CROWDED: usize = 4096;
+
+/// What a sender does after queueing an event.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Enqueued {
+    /// The process was idle: put it on the run queue.
+    Schedule,
+    /// The process was already scheduled.
+    Queued,
+    /// Already scheduled, and a backlog is building up: if it waits in
+    /// the sender's next slot, it may never run until the sender's
+    /// handler returns, so it should move to where an idle worker can
+    /// take it.
+    Crowded,
+}
+
 struct Mailbox {
     events: VecDeque<Event>,
     /// In the run queue or being run: a new event needs no scheduling.
@@ -103,11 +122,10 @@ impl Cell {
     }
 
     /// Queues `event`; hands it back when the process has terminated.
-    /// Returns whether the cell must be put on the run queue.
     #[inline(always)]
     // The event comes back unboxed: boxing events measurably slows sends.
     #[allow(clippy::result_large_err)]
-    pub(crate) fn enqueue(&self, event: Event) -> Result<bool, Event> {
+    pub(crate) fn enqueue(&self, event: Event) -> Result<Enqueued, Event> {
         let mut mailbox = self.mailbox.lock();
         if self.closed.load(Ordering::Relaxed) {
             return Err(event);
@@ -116,9 +134,14 @@ impl Cell {
             self.inject.store(true, Ordering::Release);
         }
         mailbox.events.push_back(event);
-        let schedule = !mailbox.scheduled;
-        mailbox.scheduled = true;
-        Ok(schedule)
+        Ok(if !mailbox.scheduled {
+            mailbox.scheduled = true;
+            Enqueued::Schedule
+        } else if mailbox.events.len() % CROWDED == 0 {
+            Enqueued::Crowded
+        } else {
+            Enqueued::Queued
+        })
     }
 
     /// [`Cell::enqueue`] for several events under one lock; hands them

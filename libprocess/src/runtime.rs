@@ -12,8 +12,8 @@ use dashmap::DashMap;
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxBuildHasher;
 
-use crate::cell::event_ref;
 pub(crate) use crate::cell::Cell;
+use crate::cell::{event_ref, Enqueued};
 use crate::clock::{self, SharedClock};
 use crate::event::{Event, Message, Queued, Served};
 use crate::filter::Filter;
@@ -341,8 +341,10 @@ impl Inner {
         event: Event,
     ) -> Result<(), Event> {
         self.keep_time(cell);
-        if cell.enqueue(event)? {
-            self.schedule(cell.clone());
+        match cell.enqueue(event)? {
+            Enqueued::Schedule => self.schedule(cell.clone()),
+            Enqueued::Queued => {}
+            Enqueued::Crowded => self.scheduler.crowded(cell),
         }
         Ok(())
     }

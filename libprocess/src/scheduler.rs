@@ -6,7 +6,9 @@
 //! thread right after, with no lock and no wake-up, which is what makes
 //! request/response between two processes fast. While other processes
 //! wait in the shared queue, the slot is used a bounded number of times
-//! in a row, so they keep their turn.
+//! in a row, so they keep their turn. A process whose backlog builds up in
+//! the slot while another worker idles moves to the shared queue: a
+//! handler flooding it would otherwise hold it back until it returns.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -144,6 +146,33 @@ impl Scheduler {
             }
         });
         if let Some(cell) = cell {
+            self.push(cell);
+        }
+    }
+
+    /// `cell` has a backlog of events (a handler of this worker keeps
+    /// sending to it). If it waits in this worker's next slot while
+    /// another worker idles, it moves to the shared queue and that worker
+    /// serves it alongside: the slot would hold it until the sender's
+    /// handler returns.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn crowded(&self, cell: &Arc<Cell>) {
+        if self.state.lock().idle == 0 {
+            return;
+        }
+        let parked = NEXT.with(|next| {
+            let mut next = next.try_borrow_mut().ok()?;
+            match next.as_mut()? {
+                (id, slot)
+                    if *id == self.id() && slot.as_ref().is_some_and(|s| Arc::ptr_eq(s, cell)) =>
+                {
+                    slot.take()
+                }
+                _ => None,
+            }
+        });
+        if let Some(cell) = parked {
             self.push(cell);
         }
     }

@@ -1330,3 +1330,64 @@ fn handle_enters_the_runtime_from_another_thread() {
     .expect("the thread ends");
     assert!(wait(&pid, Some(Duration::from_secs(10))));
 }
+
+/// A handler that floods another process, without returning: the
+/// receiver, queued in the sender's worker's next slot, must move to the
+/// idle worker once its backlog builds up, or it would only run after
+/// the flood (the sender stops at its first message served).
+#[test]
+fn flooded_receiver_runs_beside_its_sender() {
+    const MOST: usize = 1_000_000;
+
+    struct Counter {
+        started: std::sync::mpsc::Sender<()>,
+    }
+    impl Process for Counter {
+        fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+            handlers.install("msg", |counter: &mut Counter, _, _| {
+                let _ = counter.started.send(());
+            });
+        }
+    }
+
+    struct Flooder {
+        to: UPID,
+        started: std::sync::mpsc::Receiver<()>,
+        result: Option<Promise<bool>>,
+    }
+    impl Process for Flooder {
+        fn initialize(&mut self, handlers: &mut Handlers<Self>) {
+            handlers.install("run", |flooder: &mut Flooder, _, _| {
+                let mut beside = false;
+                for _ in 0..MOST {
+                    libprocess::send(&flooder.to, "msg", bytes::Bytes::new());
+                    if flooder.started.try_recv().is_ok() {
+                        beside = true;
+                        break;
+                    }
+                }
+                if let Some(result) = flooder.result.take() {
+                    result.set(beside);
+                }
+            });
+        }
+    }
+
+    let runtime = libprocess::Runtime::builder().workers(2).build();
+    let _enter = runtime.enter();
+    let (started, started_rx) = std::sync::mpsc::channel();
+    let counter = spawn(Counter { started });
+    let result = Promise::new();
+    let beside = result.future();
+    let flooder = spawn(Flooder {
+        to: counter.upid().clone(),
+        started: started_rx,
+        result: Some(result),
+    });
+    post(&UPID::empty(), flooder.upid(), "run", bytes::Bytes::new());
+    assert!(testing::await_ready_for(&beside, Duration::from_secs(120)));
+    for pid in [flooder.upid(), counter.upid()] {
+        terminate(pid, true);
+        wait(pid, None);
+    }
+}
