@@ -9,6 +9,7 @@ use parking_lot::{Condvar, Mutex};
 use crate::event::{Event, EventRef, Served};
 use crate::process::AnyProcess;
 use crate::runtime::{set_current_process, with_current_process, Inner};
+use crate::spin::SpinLock;
 use crate::{Time, UPID};
 
 /// How many events a worker serves from one process before giving other
@@ -64,7 +65,7 @@ pub(crate) struct Cell {
     /// Without a cached reference to this cell (that would be a cycle).
     pub(crate) pid: UPID,
     pub(crate) runtime: Weak<Inner>,
-    mailbox: Padded<Mutex<Mailbox>>,
+    mailbox: Padded<SpinLock<Mailbox>>,
     body: Mutex<Body>,
     /// A terminate was injected: drop every event ahead of it.
     inject: AtomicBool,
@@ -95,7 +96,7 @@ impl Cell {
             address: process.address(),
             pid,
             runtime,
-            mailbox: Padded(Mutex::new(Mailbox {
+            mailbox: Padded(SpinLock::new(Mailbox {
                 events: VecDeque::new(),
                 // Spawning schedules the cell to run `initialize`.
                 scheduled: true,

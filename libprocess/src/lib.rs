@@ -30,6 +30,7 @@ mod runtime;
 mod scheduler;
 mod sequence;
 mod simulation;
+mod spin;
 pub mod ssl;
 pub mod subprocess;
 pub mod testing;
