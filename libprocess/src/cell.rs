@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 
 use parking_lot::{Condvar, Mutex};
 
-use crate::event::{Event, EventRef, Served};
+use crate::event::{Event, EventRef, Message};
 use crate::process::AnyProcess;
 use crate::runtime::{set_current_process, with_current_process, Inner};
 use crate::spin::SpinLock;
@@ -257,20 +257,20 @@ impl Cell {
                     pending.pop_front().expect("swapped in a non-empty queue")
                 }
             };
-            let event = match event.into_served(&self.pid) {
-                Served::Inspect(promise) => {
+            let event = match event {
+                Event::Inspect(promise) => {
                     promise.set(self.describe(pending));
                     continue;
                 }
                 event => event,
             };
-            let terminate = matches!(event, Served::Terminate);
+            let terminate = matches!(event, Event::Terminate { .. });
             if !terminate
                 && (self.inject.load(Ordering::Acquire) || runtime.filtered(&self.pid, &event))
             {
                 continue;
             }
-            process.serve(event);
+            process.serve(event, &self.pid);
             if terminate {
                 let leftovers = std::mem::take(pending);
                 drop(body);
@@ -395,20 +395,25 @@ impl Drop for Running {
     }
 }
 
-/// A view of an event for filters.
-pub(crate) fn event_ref<'a>(to: &'a UPID, event: &'a Served) -> Option<EventRef<'a>> {
+/// A view of an event for filters; a message is copied into `message`
+/// (filters see whole messages, the mailbox keeps them smaller).
+pub(crate) fn event_ref<'a>(
+    to: &'a UPID,
+    event: &'a Event,
+    message: &'a mut Option<Message>,
+) -> Option<EventRef<'a>> {
     match event {
-        Served::Message(message) => Some(EventRef::Message(message)),
-        Served::Dispatch(dispatch) => Some(EventRef::Dispatch {
+        Event::Message(queued) => Some(EventRef::Message(message.insert(queued.to_message(to)))),
+        Event::Dispatch(dispatch) => Some(EventRef::Dispatch {
             to,
             method: dispatch.method,
             name: dispatch.name,
         }),
-        Served::Exited(from) => Some(EventRef::Exited { from, to }),
-        Served::Http(event) => Some(EventRef::Http {
+        Event::Exited(from) => Some(EventRef::Exited { from, to }),
+        Event::Http(event) => Some(EventRef::Http {
             to,
             request: &event.request,
         }),
-        Served::Terminate | Served::Inspect(_) => None,
+        Event::Terminate { .. } | Event::Inspect(_) => None,
     }
 }

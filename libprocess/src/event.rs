@@ -46,8 +46,6 @@ pub(crate) struct Dispatch {
     pub(crate) name: &'static str,
 }
 
-/// Boxed payloads keep an event at a few words, so queues of many events
-/// move and store little.
 /// A message as it waits in a mailbox: without its receiver (the mailbox
 /// is the receiver's) and with its sender's id and address only, which
 /// keeps queued events small.
@@ -70,13 +68,25 @@ impl Queued {
         }
     }
 
-    /// The message again, for a receiver outside this runtime.
+    /// The message as `to` serves it, or a receiver outside this runtime
+    /// gets it.
+    #[inline(always)]
     pub(crate) fn into_message(self, to: &UPID) -> Message {
         Message {
             name: self.name,
             from: UPID::from_parts(self.from, self.from_address),
             to: to.detached(),
             body: self.body,
+        }
+    }
+
+    /// A copy of the message `to` is about to serve, for a filter.
+    pub(crate) fn to_message(&self, to: &UPID) -> Message {
+        Message {
+            name: self.name.clone(),
+            from: UPID::from_parts(self.from.clone(), self.from_address),
+            to: to.detached(),
+            body: self.body.clone(),
         }
     }
 
@@ -117,35 +127,7 @@ pub(crate) enum Event {
     Inspect(Promise<serde_json::Value>),
 }
 
-/// An event being served by `to`.
-pub(crate) enum Served {
-    Message(Message),
-    Dispatch(Dispatch),
-    Http(Box<HttpEvent>),
-    Exited(UPID),
-    Terminate,
-    /// Answered by the cell, which sees the queue.
-    Inspect(Promise<serde_json::Value>),
-}
-
 impl Event {
-    /// The event as `to` serves it.
-    pub(crate) fn into_served(self, to: &UPID) -> Served {
-        match self {
-            Event::Message(queued) => Served::Message(Message {
-                name: queued.name,
-                from: UPID::from_parts(queued.from, queued.from_address),
-                to: to.detached(),
-                body: queued.body,
-            }),
-            Event::Dispatch(dispatch) => Served::Dispatch(dispatch),
-            Event::Http(event) => Served::Http(event),
-            Event::Exited(pid) => Served::Exited(pid),
-            Event::Terminate { .. } => Served::Terminate,
-            Event::Inspect(promise) => Served::Inspect(promise),
-        }
-    }
-
     /// The event as `/__processes__` lists it.
     pub(crate) fn describe(&self, to: &UPID) -> serde_json::Value {
         use serde_json::json;

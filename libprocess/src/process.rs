@@ -8,7 +8,7 @@ use std::fmt;
 
 use rustc_hash::FxBuildHasher;
 
-use crate::event::{HttpEvent, Message, Served};
+use crate::event::{Event, HttpEvent, Message};
 use crate::fault::Serving;
 use crate::http::authentication::Principal;
 use crate::http::{Request, Response};
@@ -256,7 +256,8 @@ pub(crate) trait AnyProcess: Send {
     fn initialize(&mut self);
     /// Serves one event; a terminate event runs `finalize`. A handler's
     /// panic unwinds out of it, naming the event (see `fault`).
-    fn serve(&mut self, event: Served);
+    /// Serves `event`, addressed to `to` (this process).
+    fn serve(&mut self, event: Event, to: &UPID);
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
     /// Where the process value lives.
     fn address(&self) -> usize;
@@ -433,9 +434,11 @@ impl<P: Process> AnyProcess for Slot<P> {
         self.publish_help();
     }
 
-    fn serve(&mut self, event: Served) {
+    fn serve(&mut self, event: Event, to: &UPID) {
         match event {
-            Served::Message(message) => {
+            Event::Message(queued) => {
+                // Built here, once: the handler borrows it.
+                let message = queued.into_message(to);
                 if let Some(handler) = self.handlers.message_handler(&message.name) {
                     let serving = Serving::new(|| {
                         format!("message '{}' from {}", message.name, message.from)
@@ -454,31 +457,31 @@ impl<P: Process> AnyProcess for Slot<P> {
                     );
                 }
             }
-            Served::Dispatch(dispatch) => {
+            Event::Dispatch(dispatch) => {
                 let name = dispatch.name;
                 let serving = Serving::new(|| format!("a dispatch of {}", name));
                 (dispatch.f)(&mut self.process);
                 serving.done();
             }
-            Served::Http(event) => {
+            Event::Http(event) => {
                 let path = event.request.url.path.clone();
                 let serving = Serving::new(|| format!("an HTTP request for {}", path));
                 self.serve_http(*event);
                 serving.done();
             }
-            Served::Exited(pid) => {
+            Event::Exited(pid) => {
                 let serving = Serving::new(|| format!("the exit of {}", pid));
                 self.process.exited(&pid);
                 serving.done();
             }
-            Served::Terminate => {
+            Event::Terminate { .. } => {
                 let serving = Serving::new(|| "finalize".to_string());
                 self.process.finalize();
                 serving.done();
                 self.withdraw_help();
             }
             // The cell answers these itself.
-            Served::Inspect(_) => {}
+            Event::Inspect(_) => {}
         }
     }
 

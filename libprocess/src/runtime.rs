@@ -15,7 +15,7 @@ use rustc_hash::FxBuildHasher;
 pub(crate) use crate::cell::Cell;
 use crate::cell::{event_ref, Enqueued};
 use crate::clock::{self, SharedClock};
-use crate::event::{Event, Message, Queued, Served};
+use crate::event::{Event, Message, Queued};
 use crate::filter::Filter;
 use crate::id::Id;
 use crate::process::{Process, Slot};
@@ -386,7 +386,7 @@ impl Inner {
     /// Whether the test's expectations, or else the filter a test
     /// installed, drop `event`.
     #[inline(always)]
-    pub(crate) fn filtered(&self, to: &UPID, event: &Served) -> bool {
+    pub(crate) fn filtered(&self, to: &UPID, event: &Event) -> bool {
         self.filtering.load(Ordering::Acquire) && self.filter(to, event)
     }
 
@@ -394,8 +394,9 @@ impl Inner {
     /// line, so that runtimes without any serve events as if it did not.
     #[cold]
     #[inline(never)]
-    fn filter(&self, to: &UPID, event: &Served) -> bool {
-        let Some(event) = event_ref(to, event) else {
+    fn filter(&self, to: &UPID, event: &Event) -> bool {
+        let mut message = None;
+        let Some(event) = event_ref(to, event, &mut message) else {
             return false;
         };
         if let Some(tests) = self.tests_filter.get() {
