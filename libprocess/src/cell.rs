@@ -243,43 +243,47 @@ impl Cell {
             process.initialize();
         }
         for _ in 0..limit {
-            let event = match pending.pop_front() {
-                Some(event) => event,
-                None => {
-                    // Take everything queued at once: one lock per burst.
-                    let mut mailbox = self.mailbox.lock();
-                    if mailbox.events.is_empty() {
-                        mailbox.scheduled = false;
-                        return false;
-                    }
-                    std::mem::swap(&mut mailbox.events, pending);
-                    drop(mailbox);
-                    pending.pop_front().expect("swapped in a non-empty queue")
+            if pending.is_empty() {
+                // Take everything queued at once: one lock per burst.
+                let mut mailbox = self.mailbox.lock();
+                if mailbox.events.is_empty() {
+                    mailbox.scheduled = false;
+                    return false;
                 }
-            };
-            let event = match event {
-                Event::Inspect(promise) => {
-                    promise.set(self.describe(pending));
+                std::mem::swap(&mut mailbox.events, pending);
+            }
+            // The event stays where it was popped to until served: moving
+            // it between bindings cost two store-forwarding stalls each.
+            let event = pending.pop_front().expect("a non-empty queue");
+            match &event {
+                Event::Inspect(_) => {
+                    self.inspect(event, pending);
                     continue;
                 }
-                event => event,
-            };
-            let terminate = matches!(event, Event::Terminate { .. });
-            if !terminate
-                && (self.inject.load(Ordering::Acquire) || runtime.filtered(&self.pid, &event))
-            {
+                Event::Terminate { .. } => {
+                    process.serve(event, &self.pid);
+                    let leftovers = std::mem::take(pending);
+                    drop(body);
+                    drop(leftovers);
+                    runtime.cleanup(self);
+                    return false;
+                }
+                _ => {}
+            }
+            if self.inject.load(Ordering::Acquire) || runtime.filtered(&self.pid, &event) {
                 continue;
             }
             process.serve(event, &self.pid);
-            if terminate {
-                let leftovers = std::mem::take(pending);
-                drop(body);
-                drop(leftovers);
-                runtime.cleanup(self);
-                return false;
-            }
         }
         true
+    }
+
+    /// Answers `/__processes__`' question (an `Inspect` event).
+    #[cold]
+    fn inspect(&self, event: Event, pending: &VecDeque<Event>) {
+        if let Event::Inspect(promise) = event {
+            promise.set(self.describe(pending));
+        }
     }
 
     /// A handler panicked (and the fault was reported): the process is
