@@ -29,8 +29,10 @@ struct Server {
 impl Process for Server {
     fn initialize(&mut self, handlers: &mut Handlers<Self>) {
         handlers.install("ping", |server: &mut Server, from, body| {
-            if server.linked.insert(from.clone()) {
+            // As C++'s server: look the sender up, insert only a new one.
+            if !server.linked.contains(from) {
                 link(from);
+                server.linked.insert(from.clone());
             }
             send(from, "pong", Bytes::copy_from_slice(body));
         });
