@@ -229,9 +229,14 @@ fn master_failover() {
         let framework_id = await_ready(&subscribed).framework_id;
 
         // The master fails over; nobody leads until the new one does.
+        // The detector forgets the old master before it goes (Mesos'
+        // test does it right after): a connection that breaks while the
+        // old master still leads makes the library reconnect to it, and
+        // that `connected` may come late enough to satisfy the future
+        // below, before the new master leads.
         let disconnected = scheduler.disconnected.future();
-        drop(master);
         detector.appoint(None);
+        drop(master);
         let master = Master::start(create_master_flags()).expect("the master starts");
         await_ready(&disconnected);
 
