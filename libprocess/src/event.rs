@@ -49,6 +49,7 @@ pub(crate) struct Dispatch {
 /// A message as it waits in a mailbox: without its receiver (the mailbox
 /// is the receiver's) and with its sender's id and address only, which
 /// keeps queued events small.
+#[derive(Clone)]
 pub(crate) struct Queued {
     pub(crate) name: Cow<'static, str>,
     pub(crate) from: Id,
@@ -82,12 +83,7 @@ impl Queued {
 
     /// A copy of the message `to` is about to serve, for a filter.
     pub(crate) fn to_message(&self, to: &UPID) -> Message {
-        Message {
-            name: self.name.clone(),
-            from: UPID::from_parts(self.from.clone(), self.from_address),
-            to: to.detached(),
-            body: self.body.clone(),
-        }
+        self.clone().into_message(to)
     }
 
     #[inline]

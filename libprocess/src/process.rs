@@ -254,9 +254,9 @@ impl<P> fmt::Debug for Handlers<P> {
 pub(crate) trait AnyProcess: Send {
     /// Runs `initialize`.
     fn initialize(&mut self);
-    /// Serves one event; a terminate event runs `finalize`. A handler's
-    /// panic unwinds out of it, naming the event (see `fault`).
-    /// Serves `event`, addressed to `to` (this process).
+    /// Serves `event`, addressed to `to` (this process); a terminate
+    /// event runs `finalize`. A handler's panic unwinds out of it, naming
+    /// the event (see `fault`).
     fn serve(&mut self, event: Event, to: &UPID);
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
     /// Where the process value lives.

@@ -705,7 +705,7 @@ pub fn wait(pid: impl AsRef<UPID>, timeout: Option<stout::Duration>) -> bool {
     }
     crate::scheduler::before_blocking();
     let timeout = timeout.and_then(|t| t.to_std());
-    if current_cell().is_none() {
+    if with_current_process(|current| current.is_none()) {
         return cell.wait(timeout);
     }
     // A handler (or a drop in one) waiting on a worker: once the runtime
